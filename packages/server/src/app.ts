@@ -1,0 +1,132 @@
+// One HTTP server, one port: /graphql, /healthz, /geo/*.geojson and the web app at /.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import depthLimit from 'graphql-depth-limit';
+import { sql } from '@edugis/prisma-postgis';
+import type { Database } from '@edugis/db';
+import { setDatabase } from './db.ts';
+import { maskError } from './errors.ts';
+import { schoolsGeoJson, wardsGeoJson } from './geo.ts';
+import { pickLang, translator, type Lang } from './i18n.ts';
+import { schema } from './schema/index.ts';
+import type { Context } from './builder.ts';
+
+export const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+const requestLang = new AsyncLocalStorage<Lang>();
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function health(db: Database) {
+  try {
+    const [row] = await db.prisma.$queryRaw<{ postgis: string; seeded: boolean; synthetic_only: boolean | null }[]>(sql`
+      SELECT postgis_lib_version() AS postgis, EXISTS (SELECT 1 FROM seed_state) AS seeded,
+             (SELECT synthetic_only FROM seed_state WHERE id = 1) AS synthetic_only`);
+    return {
+      ok: true,
+      body: { status: 'ok', database: { status: 'ok', kind: db.kind, postgis: row!.postgis, seeded: row!.seeded, syntheticOnly: row!.synthetic_only } },
+    };
+  } catch (err) {
+    console.error('[healthz] database check failed:', (err as Error).message);
+    return { ok: false, body: { status: 'error', database: { status: 'down', kind: db.kind } } };
+  }
+}
+
+export async function startServer(db: Database, opts: { port?: number; host?: string; webDist?: string } = {}): Promise<RunningServer> {
+  setDatabase(db);
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [depthLimit(12)],
+    formatError: (formatted, error) => maskError(requestLang.getStore() ?? 'vi', formatted, error),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await apollo.start();
+
+  app.disable('x-powered-by');
+  app.use(compression());
+  app.use((req, _res, next) => requestLang.run(pickLang(req.headers['accept-language']), next));
+
+  app.get('/healthz', async (_req, res) => {
+    const h = await health(db);
+    res.status(h.ok ? 200 : 503).json(h.body);
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, { context: async ({ req }) => ({ lang: pickLang(req.headers['accept-language']) }) }),
+  );
+
+  app.get('/geo/:layer.geojson', async (req, res, next) => {
+    const lang = requestLang.getStore() ?? 'vi';
+    const province = String(req.query.province ?? '79');
+    if (!/^\d{2}$/.test(province)) {
+      res.status(400).json({ error: translator(lang)('error.invalidProvinceCode', { code: province.slice(0, 20) }) });
+      return;
+    }
+    const build = req.params.layer === 'wards' ? wardsGeoJson : req.params.layer === 'schools' ? schoolsGeoJson : null;
+    if (!build) {
+      res.status(404).json({ error: translator(lang)('error.notFound') });
+      return;
+    }
+    try {
+      const body = await build(province);
+      res.type('application/geo+json').set('Cache-Control', 'public, max-age=300').send(body);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  const webDist = opts.webDist ?? WEB_DIST;
+  if (existsSync(join(webDist, 'index.html'))) {
+    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }));
+    app.get(/^\/(?!graphql|geo\/|healthz).*/, (_req, res) => res.sendFile(join(webDist, 'index.html')));
+  } else {
+    app.get('/', (_req, res) => {
+      res.status(503).type('text/plain; charset=utf-8').send('The web app is not built. Run: pnpm --filter @edugis/web build');
+    });
+  }
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: translator(requestLang.getStore() ?? 'vi')('error.notFound') });
+  });
+  // Last stop for errors: bad JSON bodies are the client's (400); anything else is logged and masked (500).
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const lang = requestLang.getStore() ?? 'vi';
+    if (err.status && err.status >= 400 && err.status < 500) {
+      res.status(err.status).json({ error: err.type === 'entity.parse.failed' ? 'Malformed JSON body' : err.message });
+      return;
+    }
+    console.error('[http] unexpected error:', err);
+    res.status(500).json({ error: translator(lang)('error.internal') });
+  });
+
+  const port = opts.port ?? 4000;
+  await new Promise<void>((ok, fail) => {
+    httpServer.once('error', fail);
+    httpServer.listen(port, opts.host ?? '0.0.0.0', () => ok());
+  });
+  const actual = (httpServer.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    port: actual,
+    async close() {
+      await apollo.stop();
+    },
+  };
+}

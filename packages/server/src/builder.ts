@@ -1,0 +1,41 @@
+// Configures the Pothos builder and its plugins; defines no types (those live in schema/).
+import SchemaBuilder from '@pothos/core';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import { getDatamodel, type PrismaTypes } from '@edugis/db';
+import type { Lang } from './i18n.ts';
+import { prisma } from './db.ts';
+
+export interface Context {
+  lang: Lang;
+}
+
+export const MAX_PAGE_SIZE = 200;
+
+export const builder = new SchemaBuilder<{
+  PrismaTypes: PrismaTypes;
+  Context: Context;
+  Scalars: { Date: { Input: Date; Output: Date } };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  defaultFieldNullability: false,
+  prisma: {
+    client: () => prisma() as never,
+    dmmf: getDatamodel(),
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+    defaultConnectionSize: 50,
+    maxConnectionSize: MAX_PAGE_SIZE,
+    onUnusedQuery: null,
+  },
+  relay: {},
+});
+
+builder.queryType({});
+builder.scalarType('Date', {
+  description: 'A calendar date, written YYYY-MM-DD.',
+  serialize: (d) => (d as Date).toISOString().slice(0, 10),
+  parseValue: (v) => new Date(String(v)),
+});

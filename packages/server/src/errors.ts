@@ -1,0 +1,30 @@
+// Expected failures carry a stable code and a translated message; anything else is masked by formatError.
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { PostgisInputError } from '@edugis/prisma-postgis';
+import { translator, type Lang } from './i18n.ts';
+
+export const USER_ERROR_CODES = new Set([
+  'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'NOT_FOUND', 'PERSISTED_QUERY_NOT_FOUND',
+]);
+
+export function userError(lang: Lang, key: string, vars: Record<string, unknown> = {}, code = 'BAD_USER_INPUT'): GraphQLError {
+  return new GraphQLError(translator(lang)(key, vars) as string, { extensions: { code, reason: key.replace(/^error\./, '') } });
+}
+
+/** Maps a PostGIS input error to a translated GraphQL error; rethrows anything else. */
+export function rethrowSpatial(lang: Lang, err: unknown): never {
+  if (err instanceof PostgisInputError && err.code === 'INVALID_BBOX') throw userError(lang, 'error.invalidBbox');
+  if (err instanceof PostgisInputError) throw new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', reason: err.code } });
+  throw err;
+}
+
+/** Never a stack trace or SQL text for the client: unexpected errors become one translated line, logged here. */
+export function maskError(lang: Lang, formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = String(formatted.extensions?.code ?? '');
+  if (USER_ERROR_CODES.has(code)) {
+    const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  console.error('[graphql] unexpected error:', error);
+  return { message: translator(lang)('error.internal') as string, extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
+}

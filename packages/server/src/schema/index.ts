@@ -1,0 +1,7 @@
+// Imports each domain module (they register their types on the builder) and builds the schema.
+import { builder } from '../builder.ts';
+import './admin-unit.ts';
+import './data-source.ts';
+import './school.ts';
+
+export const schema = builder.toSchema({ sortSchema: true });
