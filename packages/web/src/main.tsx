@@ -1,0 +1,19 @@
+import { createRoot } from 'react-dom/client';
+import { Client, Provider, cacheExchange, fetchExchange } from 'urql';
+import i18n from './i18n.ts';
+import { App } from './App.tsx';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './app.css';
+
+// One client, explicit exchanges; the request's language follows the UI's so server messages match it.
+const client = new Client({
+  url: '/graphql',
+  exchanges: [cacheExchange, fetchExchange],
+  fetchOptions: () => ({ headers: { 'accept-language': i18n.language } }),
+});
+
+createRoot(document.getElementById('root')!).render(
+  <Provider value={client}>
+    <App />
+  </Provider>,
+);
