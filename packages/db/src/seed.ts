@@ -24,8 +24,12 @@ export class SeedDataError extends Error {
   override name = 'SeedDataError';
 }
 
-/** EDUGIS_DATA_DIR when set (it must exist), else ../shared/data beside the repository when it exists, else none. */
+/**
+ * EDUGIS_DATA_DIR when set (it must exist; "none" means run on synthetic data only), else ../shared/data beside
+ * the repository when it exists, else none.
+ */
 export function resolveDataDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.EDUGIS_DATA_DIR === 'none') return null;
   if (env.EDUGIS_DATA_DIR) {
     const dir = resolve(env.EDUGIS_DATA_DIR);
     if (!existsSync(dir)) throw new SeedDataError(`EDUGIS_DATA_DIR=${env.EDUGIS_DATA_DIR} does not exist.`);
