@@ -78,8 +78,10 @@ function assertLimit(k: number, max: number): void {
 export function assertBBox(b: BBox): void {
   if (!Array.isArray(b) || b.length !== 4) throw new PostgisInputError('INVALID_BBOX', 'A bbox is [west, south, east, north]');
   const [w, s, e, n] = b;
-  assertPoint([w, s]);
-  assertPoint([e, n]);
+  const inRange = (lng: number, lat: number) => Number.isFinite(lng) && Number.isFinite(lat) && Math.abs(lng) <= 180 && Math.abs(lat) <= 90;
+  if (!inRange(w, s) || !inRange(e, n)) {
+    throw new PostgisInputError('INVALID_BBOX', `A bbox is [west, south, east, north] with longitude −180..180 and latitude −90..90; got [${b.join(', ')}]`);
+  }
   if (w >= e || s >= n) throw new PostgisInputError('INVALID_BBOX', `A bbox needs west < east and south < north; got [${b.join(', ')}]`);
 }
 

@@ -23,7 +23,7 @@ export function wardsGeoJson(provinceCode: string): Promise<string> {
       SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
         'type', 'Feature', 'id', u.code,
         'properties', json_build_object('code', u.code, 'name', u.full_name, 'nameEn', u.full_name_en, 'synthetic', u.is_synthetic),
-        'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(u.boundary, 0.0001), 5)::json) ORDER BY u.code), '[]'::json))::text AS fc
+        'geometry', ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(u.boundary, 0.0001)), 5)::json) ORDER BY u.code), '[]'::json))::text AS fc
       FROM admin_unit u
       WHERE u.level = 'WARD' AND u.valid_to IS NULL AND u.province_code = ${provinceCode} AND u.boundary IS NOT NULL`);
     return row!.fc;

@@ -1,0 +1,20 @@
+import { freshDatabase } from '@edugis/db/testing';
+import { startServer, type RunningServer } from '../src/index.ts';
+
+export type TestDb = Awaited<ReturnType<typeof freshDatabase>>;
+
+/** A seeded copy of the template database and the real HTTP server on a free port. */
+export async function startTestServer(): Promise<{ db: TestDb; server: RunningServer; stop(): Promise<void> }> {
+  const db = await freshDatabase({ seeded: true, poolSize: 8 });
+  const server = await startServer(db, { port: 0, host: '127.0.0.1' });
+  return { db, server, stop: async () => { await server.close(); await db.drop(); } };
+}
+
+export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, lang = 'vi') {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'accept-language': lang },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, body: (await res.json()) as { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+}
