@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import { MapView } from './MapView.tsx';
@@ -8,7 +8,13 @@ import { DATASET, SCHOOL, type DatasetResult, type SchoolResult } from './querie
 export function App() {
   const { t, i18n } = useTranslation();
   const [selected, setSelected] = useState<string | null>(null);
-  const [{ data: ds }] = useQuery<DatasetResult>({ query: DATASET, context: useMemo(() => ({ lang: i18n.language }), [i18n.language]) });
+  const [{ data: ds }, refetchDataset] = useQuery<DatasetResult>({ query: DATASET });
+  // The notice is written by the server in the request's language: ask again when the language changes.
+  const lang = i18n.language;
+  useEffect(() => {
+    if (ds) refetchDataset({ requestPolicy: 'network-only' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lang]);
   const attribution = useMemo(() => (ds ? ds.dataset.sources.filter((s) => !s.isSynthetic).map((s) => s.attribution) : []), [ds]);
   const uniqueAttribution = useMemo(() => [...new Set(attribution)], [attribution]);
 

@@ -49,7 +49,7 @@ export function MapView({ attribution, onSelect }: { attribution: string[]; onSe
     const map = mapRef.current;
     if (!map || attribution.length === 0) return;
     if (attributionRef.current) map.removeControl(attributionRef.current);
-    attributionRef.current = new maplibregl.AttributionControl({ compact: false, customAttribution: attribution });
+    attributionRef.current = new maplibregl.AttributionControl({ compact: true, customAttribution: attribution });
     map.addControl(attributionRef.current, 'bottom-right');
   }, [attribution]);
 

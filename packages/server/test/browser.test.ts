@@ -1,0 +1,83 @@
+// Opens the real web app in Debian's headless Chromium (SwiftShader WebGL) against the real server.
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEB_DIST } from '../src/index.ts';
+import { startTestServer } from './support.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SHOTS = process.env.EDUGIS_SCREENSHOTS ?? '/tmp/edugis-screenshots';
+
+let ctx: Awaited<ReturnType<typeof startTestServer>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  if (!existsSync(`${WEB_DIST}/index.html`)) throw new Error('The web app is not built: pnpm --filter @edugis/web build (pnpm test does it first).');
+  mkdirSync(SHOTS, { recursive: true });
+  ctx = await startTestServer();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (e) => console.error('[page error]', e.message));
+});
+afterAll(async () => {
+  await browser?.close();
+  await ctx?.stop();
+});
+
+async function mapIdle() {
+  await page.waitForSelector('[data-testid=map][data-ready="1"]', { timeout: 45_000 });
+  // Wait for the idle after the last change, not an earlier one.
+  await page.evaluate(() => new Promise<void>((ok) => { const m = window.__edugisMap!; if (m.loaded() && !m.isMoving()) ok(); m.once('idle', () => ok()); setTimeout(ok, 5000); }));
+}
+
+describe('the first screen', () => {
+  it('shows the central HCMC wards and schools by level, with a Vietnamese legend and the data notice', async () => {
+    await page.goto(ctx.server.url, { waitUntil: 'load' });
+    await mapIdle();
+    const map = page.getByTestId('map');
+    const schools = Number(await map.getAttribute('data-rendered-schools'));
+    const wards = Number(await map.getAttribute('data-rendered-wards'));
+    expect(schools).toBeGreaterThan(100);
+    expect(wards).toBeGreaterThanOrEqual(5);
+    // Pixels, not just features: the map area of a real screenshot holds many colours, not a blank canvas.
+    const png = PNG.sync.read(await map.screenshot());
+    const seen = new Set<number>();
+    for (let i = 0; i < png.data.length; i += 4 * 13) seen.add((png.data[i]! << 16) | (png.data[i + 1]! << 8) | png.data[i + 2]!);
+    const colours = seen.size;
+    expect(colours).toBeGreaterThan(5);
+    await expect.poll(() => page.getByTestId('legend').innerText()).toContain('Mầm non');
+    expect(await page.getByTestId('legend').innerText()).toContain('Tiểu học');
+    expect(await page.getByTestId('data-notice').innerText()).toMatch(/mô phỏng/);
+    expect(await page.getByTestId('sources').innerText()).toMatch(/OpenStreetMap contributors/);
+    expect(await page.locator('.maplibregl-ctrl-attrib').textContent()).toMatch(/OpenStreetMap/);
+    await page.screenshot({ path: `${SHOTS}/first-screen.png` });
+  });
+
+  it('opens a school\'s details when its marker is clicked', async () => {
+    const target = await ctx.db.raw.query<{ id: string; name: string; lng: number; lat: number }>(
+      `SELECT id, name, ST_X(location) lng, ST_Y(location) lat FROM school WHERE id = 'osm-node-1606180393'`);
+    const s = target[0]!;
+    await page.evaluate(([lng, lat]) => window.__edugisMap!.jumpTo({ center: [lng!, lat!], zoom: 17 }), [s.lng, s.lat]);
+    await mapIdle();
+    const box = (await page.getByTestId('map').boundingBox())!;
+    const pt = await page.evaluate(([lng, lat]) => window.__edugisMap!.project([lng!, lat!]), [s.lng, s.lat]);
+    await page.mouse.click(box.x + pt.x, box.y + pt.y);
+    await expect.poll(() => page.getByTestId('school-details').innerText(), { timeout: 10_000 }).toContain(s.name);
+    expect(await page.getByTestId('school-details').innerText()).toMatch(/Dữ liệu thật/);
+  });
+
+  it('switches the whole interface to English', async () => {
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByTestId('legend').innerText()).toContain('Preschool');
+    expect(await page.getByTestId('legend').innerText()).toContain('Lower secondary');
+    await expect.poll(() => page.getByTestId('data-notice').innerText()).toMatch(/synthetic, not real/);
+    expect(await page.getByTestId('school-details').innerText()).toMatch(/Real data/);
+    await page.screenshot({ path: `${SHOTS}/english.png` });
+  });
+});
