@@ -183,7 +183,7 @@ async function loadReal(tx: Tx, files: Loaded) {
     const id = unitId(u.code, HISTORY_FROM);
     if (!hist.has(id)) hist.set(id, { ...u, id, valid_from: HISTORY_FROM, valid_to: HISTORY_TO });
   };
-  const crosswalks = [...csv(text('hcmc-crosswalk-2025')).map((r) => ({ ...r, src: 'hcmc-crosswalk-2025' })),
+  const crosswalks: Record<string, string>[] = [...csv(text('hcmc-crosswalk-2025')).map((r) => ({ ...r, src: 'hcmc-crosswalk-2025' })),
     ...csv(text('hanoi-crosswalk-2025')).map((r) => ({ ...r, src: 'hanoi-crosswalk-2025' }))];
   for (const r of crosswalks) {
     const p = stripPrefix(r.old_province_name!);

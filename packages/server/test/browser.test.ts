@@ -6,6 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../src/index.ts';
 import { startTestServer } from './support.ts';
 
+/** The bits of the page's MapLibre map (exposed as window.__edugisMap) that the test drives. */
+interface PageMap {
+  loaded(): boolean;
+  isMoving(): boolean;
+  once(event: 'idle', fn: () => void): void;
+  jumpTo(o: { center: [number, number]; zoom: number }): void;
+  project(p: [number, number]): { x: number; y: number };
+}
+declare global {
+  interface Window {
+    __edugisMap?: PageMap;
+  }
+}
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SHOTS = process.env.EDUGIS_SCREENSHOTS ?? '/tmp/edugis-screenshots';
 

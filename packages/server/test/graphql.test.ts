@@ -71,7 +71,7 @@ describe('schools', () => {
     const seen = new Set<string>();
     let after: string | null = null;
     for (;;) {
-      const { body } = await gql(url, `query($a: String) { schools(first: 200, after: $a, wardCode: "26740") { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, { a: after });
+      const { body }: { body: any } = await gql(url, `query($a: String) { schools(first: 200, after: $a, wardCode: "26740") { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, { a: after });
       for (const e of body.data.schools.edges) seen.add(e.node.id);
       if (!body.data.schools.pageInfo.hasNextPage) break;
       after = body.data.schools.pageInfo.endCursor;
@@ -145,11 +145,11 @@ describe('bad input gets a clear, translated error, never a 500', () => {
 
 describe('GeoJSON for the map', () => {
   it('serves the region\'s wards and schools as FeatureCollections', async () => {
-    const wards = await (await fetch(`${url}/geo/wards.geojson?province=79`)).json();
+    const wards: any = await (await fetch(`${url}/geo/wards.geojson?province=79`)).json();
     expect(wards.type).toBe('FeatureCollection');
     expect(wards.features).toHaveLength(168);
     expect(wards.features[0].geometry.type).toBe('MultiPolygon');
-    const schools = await (await fetch(`${url}/geo/schools.geojson`)).json();
+    const schools: any = await (await fetch(`${url}/geo/schools.geojson`)).json();
     expect(schools.features).toHaveLength(await count(`SELECT count(*) n FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE w.province_code = '79'`));
     expect(schools.features[0].properties).toEqual(expect.objectContaining({ id: expect.any(String), level: expect.any(String), synthetic: expect.any(Boolean) }));
   });
@@ -157,7 +157,7 @@ describe('GeoJSON for the map', () => {
   it('refuses a bad province code and unknown layers with a 4xx', async () => {
     const res = await fetch(`${url}/geo/wards.geojson?province=1%27%20or%201=1`, { headers: { 'accept-language': 'en' } });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/Province code/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/Province code/);
     expect((await fetch(`${url}/geo/nope.geojson`)).status).toBe(404);
   });
 });

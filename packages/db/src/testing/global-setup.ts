@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openPostgres } from '../connection.ts';
 import { migrate } from '../migrate.ts';
-import { seed } from '../seed.ts';
+import { resolveDataDir, seed } from '../seed.ts';
 import { adminQuery, dbUrl } from './index.ts';
 
 const HOW = `
@@ -29,13 +29,18 @@ export default async function setup(project: TestProject) {
   await client.end();
   if (rows.length === 0) throw new Error(`The test server has no PostGIS extension available.${HOW}`);
 
+  // The tests check the seed against the real files (counts, codes, checksums): without them they would
+  // only test the synthetic fallback, so say so plainly instead of failing dozens of assertions.
+  if (!resolveDataDir()) {
+    throw new Error('The tests need the real data directory: set EDUGIS_DATA_DIR, or keep shared/data beside the repository (../shared/data).');
+  }
   const templateDb = `edugis_test_template_${process.pid}`;
   await adminQuery(url, `DROP DATABASE IF EXISTS ${templateDb} WITH (FORCE)`);
   await adminQuery(url, `CREATE DATABASE ${templateDb}`);
   const db = await openPostgres(dbUrl(url, templateDb));
   try {
     await migrate(db.raw);
-    await seed(db, { env: { ...process.env, EDUGIS_DATA_DIR: process.env.EDUGIS_DATA_DIR ?? '' } });
+    await seed(db);
   } finally {
     await db.close();
   }
