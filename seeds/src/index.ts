@@ -18,7 +18,7 @@ export interface ManifestFile {
 export const manifest = manifestJson as { description: string; files: ManifestFile[] };
 
 /** Bump when the generator's output changes: the fingerprint changes and a reseed is due. */
-export const GENERATOR_VERSION = 'synthetic-v1';
+export const GENERATOR_VERSION = 'synthetic-v2';
 export const SEED = 20250701;
 
 export const SYNTHETIC_SOURCE = {
@@ -92,14 +92,14 @@ export interface PlannedBatch {
  * (urban phường weigh more than rural xã), every ward with at least one primary and one lower-secondary
  * school (every ward must be able to admit grades 1 and 6). Pure and deterministic for a given ward list.
  */
-export function planSchools(wards: WardForPlan[], seed = SEED): PlannedBatch[] {
+export function planSchools(wards: WardForPlan[], seed = SEED, scale = 1): PlannedBatch[] {
   const rng = seedrandom(String(seed));
   const sorted = [...wards].sort((a, b) => a.id.localeCompare(b.id));
   const weights = sorted.map((w) => (w.unitType === 'phuong' ? 1.25 : w.unitType === 'dac_khu' ? 0.25 : 0.8) * (0.6 + 0.8 * rng()));
   const total = weights.reduce((a, b) => a + b, 0);
   const out: PlannedBatch[] = [];
   (Object.keys(SCHOOLS_PER_WARD) as Kind[]).forEach((kind, ki) => {
-    const target = SCHOOLS_PER_WARD[kind] * sorted.length;
+    const target = SCHOOLS_PER_WARD[kind] * sorted.length * scale;
     let carry = 0;
     sorted.forEach((w, i) => {
       const exact = (target * weights[i]!) / total + carry;
@@ -130,13 +130,15 @@ export async function generateSchools(tx: Tx, plan: PlannedBatch[]): Promise<num
         AS p(ward_id text, kind text, n int, seed int, name_vi text, levels text, public_share float8, cap_min int, cap_max int)
     ), pts AS (
       SELECT p.*, w.name AS ward_name, w.full_name AS ward_full_name, w.code AS ward_code, prov.full_name AS province_name,
-             d.path[1] AS k, d.geom
+             row_number() OVER (PARTITION BY p.ward_id, p.kind ORDER BY md5(ST_AsText(d.geom))) AS k, d.geom
       FROM plan p
       JOIN admin_unit w ON w.id = p.ward_id
       LEFT JOIN admin_unit prov ON prov.id = w.parent_id
-      CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(w.boundary, p.n, p.seed)) d
+      -- ST_GeneratePoints rounds per polygon part and can fall short on communes of small islands:
+      -- ask for more and keep n, picked by a hash of the position (deterministic).
+      CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(w.boundary, p.n * 2 + 4, p.seed)) d
     ), s AS (
-      SELECT 'syn-' || ward_code || '-' || lower(kind) || '-' || k AS id, * FROM pts
+      SELECT 'syn-' || ward_code || '-' || lower(kind) || '-' || k AS id, * FROM pts WHERE k <= n
     )
     INSERT INTO school (id, name, levels, ownership, address, location, ward_id, capacity, enrolment,
                         location_confidence, is_synthetic, source_id, source_ref)
@@ -247,4 +249,48 @@ export async function generateFallbackUnits(tx: Tx): Promise<number> {
            'Synthetic ' || lpad(i::text, 2, '0'), 'Synthetic Ward ' || lpad(i::text, 2, '0'),
            'WARD', 'phuong', '79@2025-07-01', '79', '2025-07-01', ST_Area(geom::geography) / 1e6, geom, true, ${SYNTHETIC_SOURCE.id}
     FROM numbered ON CONFLICT (id) DO NOTHING`);
+}
+
+/**
+ * National scale: Vietnam has about 53,000 schools over 3,321 communes, a little more per commune than
+ * HCMC's means give (14.3 × 3,321 ≈ 47,500), so the national plan is scaled by this factor.
+ */
+export const NATIONAL_SCALE = 1.12;
+
+/**
+ * Synthetic commune polygons for provinces whose real ward polygons we do not have (all but HCMC and Hanoi):
+ * the province polygon is split into as many Voronoi cells (of seeded random points) as it has communes, and
+ * the cells are given to the communes in code order, north to south. Real names and codes, generated shapes:
+ * such units are marked is_synthetic and sourced to the generator. Returns the number of units updated.
+ */
+export async function generateCommunePolygons(tx: Tx): Promise<number> {
+  return tx.$executeRaw(sql`
+    WITH prov AS (
+      SELECT p.id, p.boundary, count(w.id)::int AS n, ('x' || substr(md5(p.code), 1, 7))::bit(28)::int AS seed
+      FROM admin_unit p JOIN admin_unit w ON w.parent_id = p.id AND w.level = 'WARD' AND w.valid_to IS NULL AND w.boundary IS NULL
+      WHERE p.level = 'PROVINCE' AND p.valid_to IS NULL AND p.boundary IS NOT NULL
+      GROUP BY p.id, p.boundary, p.code
+    ), pts AS (
+      -- ST_GeneratePoints rounds per polygon part and falls short on provinces of many small islands, so ask for
+      -- twice as many and keep n of them, picked by a hash of their position (deterministic, spread out).
+      SELECT id, ST_Collect(geom) AS pts FROM (
+        SELECT prov.id, prov.n, d.geom, row_number() OVER (PARTITION BY prov.id ORDER BY md5(ST_AsText(d.geom))) AS r
+        FROM prov, LATERAL ST_Dump(ST_GeneratePoints(prov.boundary, prov.n * 2 + 20, prov.seed)) d
+      ) x WHERE r <= n GROUP BY id
+    ), cells AS (
+      SELECT prov.id AS province_id, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Intersection(d.geom, prov.boundary)), 3)) AS geom
+      FROM prov JOIN pts ON pts.id = prov.id, LATERAL ST_Dump(ST_VoronoiPolygons(pts.pts, 0, prov.boundary)) d
+    ), ranked_cells AS (
+      SELECT province_id, geom, row_number() OVER (PARTITION BY province_id
+        ORDER BY ST_Y(ST_PointOnSurface(geom)) DESC, ST_X(ST_PointOnSurface(geom))) AS i
+      FROM cells WHERE NOT ST_IsEmpty(geom)
+    ), ranked_wards AS (
+      SELECT w.id, w.parent_id, row_number() OVER (PARTITION BY w.parent_id ORDER BY w.code) AS i
+      FROM admin_unit w JOIN prov ON prov.id = w.parent_id
+      WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.boundary IS NULL
+    )
+    UPDATE admin_unit u SET boundary = c.geom, area_km2 = ST_Area(c.geom::geography) / 1e6,
+                            is_synthetic = true, source_id = ${SYNTHETIC_SOURCE.id}
+    FROM ranked_wards rw JOIN ranked_cells c ON c.province_id = rw.parent_id AND c.i = rw.i
+    WHERE u.id = rw.id`);
 }

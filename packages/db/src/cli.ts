@@ -9,7 +9,7 @@ async function main() {
   try {
     const applied = await migrate(db.raw);
     console.log(applied.length ? `migrate: applied ${applied.join(', ')}` : 'migrate: up to date');
-    if (cmd === 'seed') await seed(db, { reset: flags.includes('--reset'), log: console.log });
+    if (cmd === 'seed') await seed(db, { reset: flags.includes('--reset'), national: flags.includes('--national'), log: console.log });
   } finally {
     await db.close();
   }

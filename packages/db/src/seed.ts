@@ -7,8 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
-  GENERATOR_VERSION, SEED, SYNTHETIC_SOURCE, manifest, planSchools, generateSchools, generateZones,
-  generateAssessments, generateFallbackUnits, type ManifestFile,
+  GENERATOR_VERSION, NATIONAL_SCALE, SEED, SYNTHETIC_SOURCE, manifest, planSchools, generateSchools, generateZones,
+  generateAssessments, generateFallbackUnits, generateCommunePolygons, type ManifestFile,
 } from '@edugis/seeds';
 import { sql } from '@edugis/prisma-postgis';
 import type { Database } from './connection.ts';
@@ -81,6 +81,11 @@ export function verifyDataDir(dir: string, files: ManifestFile[] = manifest.file
 export interface SeedOptions {
   /** Province codes that get synthetic schools, zones and results (default: HCMC, "79"). */
   provinces?: string[];
+  /**
+   * National scale, for benchmarks: every province gets schools, zones and results, and provinces without
+   * real ward polygons get synthetic ones (about 3,300 communes, about 53,000 schools). Needs the data directory.
+   */
+  national?: boolean;
   /** Delete what an earlier seed wrote and load again (only needed when the inputs changed). */
   reset?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -264,11 +269,14 @@ async function writeSources(tx: Tx, withReal: boolean) {
 export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedReport> {
   const t0 = Date.now();
   const log = opts.log ?? (() => {});
-  const provinces = opts.provinces ?? ['79'];
   const dataDir = resolveDataDir(opts.env);
   const files = dataDir ? verifyDataDir(dataDir) : null;
+  if (opts.national && !files) throw new SeedDataError('A national seed needs the real data directory (province polygons and the commune list).');
+  const provinces = opts.national
+    ? [...new Set(csv(files!.get('vn-units-2025')!).filter((r) => r.level === 'province').map((r) => r.code!))].sort()
+    : (opts.provinces ?? ['79']);
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ files: files ? manifest.files.map((f) => f.sha256) : 'none', GENERATOR_VERSION, SEED, provinces }))
+    .update(JSON.stringify({ files: files ? manifest.files.map((f) => f.sha256) : 'none', GENERATOR_VERSION, SEED, provinces, national: !!opts.national }))
     .digest('hex');
 
   const state = await db.prisma.seedState.findUnique({ where: { id: 1 } });
@@ -290,10 +298,11 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
     let fixed: SeedReport['repaired'] = [];
     if (files) fixed = await loadReal(tx, files);
     else await generateFallbackUnits(tx);
+    if (opts.national) await generateCommunePolygons(tx);
     const wards = await tx.$queryRaw<{ id: string; unit_type: string }[]>(sql`
       SELECT id, unit_type FROM admin_unit
       WHERE level = 'WARD' AND valid_to IS NULL AND boundary IS NOT NULL AND province_code = ANY(${provinces}::text[])`);
-    await generateSchools(tx, planSchools(wards.map((w) => ({ id: w.id, unitType: w.unit_type }))));
+    await generateSchools(tx, planSchools(wards.map((w) => ({ id: w.id, unitType: w.unit_type })), SEED, opts.national ? NATIONAL_SCALE : 1));
     await generateZones(tx);
     await generateAssessments(tx);
     await tx.$executeRaw(sql`

@@ -212,3 +212,52 @@ describe('seed input checks and determinism', () => {
     }
   });
 });
+
+describe('national scale (for benchmarks)', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    await migrate(db.raw);
+    await seed(db, { national: true });
+  }, 240_000);
+  afterAll(() => db.drop());
+
+  it('gives every one of the 3,321 communes a polygon: real for HCMC and Hanoi, synthetic (and labelled) elsewhere', async () => {
+    const [r] = await db.raw.query<Record<string, number>>(`SELECT
+      count(*)::int AS wards, count(*) FILTER (WHERE boundary IS NULL OR ST_IsEmpty(boundary))::int AS missing,
+      count(*) FILTER (WHERE is_synthetic)::int AS synthetic,
+      count(*) FILTER (WHERE is_synthetic AND province_code IN ('79', '01'))::int AS synthetic_in_real,
+      count(*) FILTER (WHERE is_synthetic AND source_id <> 'edugis-synthetic')::int AS mislabelled
+      FROM admin_unit WHERE level = 'WARD' AND valid_to IS NULL`);
+    expect(r).toEqual({ wards: 3321, missing: 0, synthetic: 3321 - 168 - 126, synthetic_in_real: 0, mislabelled: 0 });
+  });
+
+  it('tiles each province with its communes: inside it, not overlapping, covering it', async () => {
+    // Quảng Ninh (22): mainland and many islands, the hard case for point generation.
+    const [r] = await db.raw.query<{ province_km2: number; union_km2: number; sum_km2: number; outside_km2: number }>(`
+      WITH p AS (SELECT boundary FROM admin_unit WHERE id = '22@2025-07-01'),
+           w AS (SELECT boundary FROM admin_unit WHERE level = 'WARD' AND valid_to IS NULL AND province_code = '22')
+      SELECT ST_Area(p.boundary::geography) / 1e6 AS province_km2,
+             (SELECT ST_Area(ST_Union(boundary)::geography) / 1e6 FROM w) AS union_km2,
+             (SELECT sum(ST_Area(boundary::geography)) / 1e6 FROM w) AS sum_km2,
+             (SELECT ST_Area(ST_Difference(ST_Union(boundary), p.boundary)::geography) / 1e6 FROM w) AS outside_km2
+      FROM p`);
+    expect(r!.outside_km2).toBeLessThan(0.01);
+    expect(r!.sum_km2 / r!.union_km2).toBeCloseTo(1, 3); // no overlaps
+    expect(r!.union_km2 / r!.province_km2).toBeCloseTo(1, 3); // nothing left uncovered
+  });
+
+  it('places about 53,000 schools, every commune with a primary and a lower-secondary school', async () => {
+    const [r] = await db.raw.query<{ schools: number; without: number; provinces: number }>(`SELECT
+      (SELECT count(*) FROM school)::int AS schools,
+      (SELECT count(DISTINCT w.province_code) FROM school s JOIN admin_unit w ON w.id = s.ward_id)::int AS provinces,
+      (SELECT count(*) FROM admin_unit w WHERE w.level = 'WARD' AND w.valid_to IS NULL AND NOT EXISTS
+        (SELECT 1 FROM school s WHERE s.ward_id = w.id AND 'PRIMARY' = ANY(s.levels))
+        OR w.level = 'WARD' AND w.valid_to IS NULL AND NOT EXISTS
+        (SELECT 1 FROM school s WHERE s.ward_id = w.id AND 'LOWER_SECONDARY' = ANY(s.levels)))::int AS without`);
+    expect(r!.schools).toBeGreaterThan(50_000);
+    expect(r!.schools).toBeLessThan(56_000);
+    expect(r!.provinces).toBe(34);
+    expect(r!.without).toBe(0);
+  });
+});

@@ -20,7 +20,7 @@ export const AdminUnit = builder.prismaObject('AdminUnit', {
     validFrom: t.expose('validFrom', { type: 'Date', description: 'First day this unit is known valid.' }),
     validTo: t.expose('validTo', { type: 'Date', nullable: true, description: 'Last day of validity; null for current units.' }),
     areaKm2: t.exposeFloat('areaKm2', { nullable: true }),
-    isSynthetic: t.exposeBoolean('isSynthetic', { description: 'True when this unit was generated (no real data directory), not a real place.' }),
+    isSynthetic: t.exposeBoolean('isSynthetic', { description: 'True when this unit or its boundary was generated: a made-up unit (no real data directory), or a real commune drawn with a synthetic polygon (national benchmark data).' }),
     parent: t.relation('parent', { nullable: true }),
     source: t.relation('source'),
     schoolCount: t.relationCount('schools', { description: 'Schools located in this unit (current wards only).' }),
