@@ -76,10 +76,27 @@ function pgDriver(q: pg.Pool | pg.PoolClient): RawDriver {
   };
 }
 
-export async function openPostgres(databaseUrl: string, opts: { poolSize?: number } = {}): Promise<Database> {
+export interface PostgresOptions {
+  poolSize?: number;
+  /** Called with the text of every statement sent (for tests that count queries, e.g. against N+1). */
+  onStatement?: (sql: string) => void;
+}
+
+export async function openPostgres(databaseUrl: string, opts: PostgresOptions = {}): Promise<Database> {
   const url = parseDatabaseUrl(databaseUrl);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
   pool.on('error', () => {}); // idle-client errors surface on the next query instead of crashing the process
+  const onStatement = opts.onStatement;
+  if (onStatement) {
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const first = args[0] as string | { text?: string };
+        onStatement(typeof first === 'string' ? first : (first?.text ?? ''));
+        return query(...args);
+      };
+    });
+  }
   try {
     await pool.query('select 1');
   } catch (err) {

@@ -4,8 +4,8 @@ import { startServer, type RunningServer } from '../src/index.ts';
 export type TestDb = Awaited<ReturnType<typeof freshDatabase>>;
 
 /** A seeded copy of the template database and the real HTTP server on a free port. */
-export async function startTestServer(): Promise<{ db: TestDb; server: RunningServer; stop(): Promise<void> }> {
-  const db = await freshDatabase({ seeded: true, poolSize: 8 });
+export async function startTestServer(opts: { onStatement?: (sql: string) => void } = {}): Promise<{ db: TestDb; server: RunningServer; stop(): Promise<void> }> {
+  const db = await freshDatabase({ seeded: true, poolSize: 8, onStatement: opts.onStatement });
   const server = await startServer(db, { port: 0, host: '127.0.0.1' });
   return { db, server, stop: async () => { await server.close(); await db.drop(); } };
 }

@@ -33,12 +33,12 @@ let counter = 0;
  * A new database for one test file: empty (nothing, not even PostGIS), or a copy of the seeded template.
  * Dropped by the returned `drop`.
  */
-export async function freshDatabase(opts: { seeded?: boolean; poolSize?: number } = {}): Promise<Database & { url: string; name: string; drop(): Promise<void> }> {
+export async function freshDatabase(opts: { seeded?: boolean; poolSize?: number; onStatement?: (sql: string) => void } = {}): Promise<Database & { url: string; name: string; drop(): Promise<void> }> {
   const adminUrl = inject('adminUrl');
   const name = `edugis_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   await adminQuery(adminUrl, `CREATE DATABASE ${name}${opts.seeded ? ` TEMPLATE ${inject('templateDb')}` : ''}`);
   const url = dbUrl(adminUrl, name);
-  const db = await openPostgres(url, { poolSize: opts.poolSize ?? 4 });
+  const db = await openPostgres(url, { poolSize: opts.poolSize ?? 4, onStatement: opts.onStatement });
   return Object.assign(db, {
     url,
     name,

@@ -1,0 +1,42 @@
+// Golden operations: the number of SQL statements a query issues must not grow with the page size.
+// A regression to one query per school (N+1) fails here loudly.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql, startTestServer } from './support.ts';
+
+const statements: string[] = [];
+let ctx: Awaited<ReturnType<typeof startTestServer>>;
+beforeAll(async () => {
+  ctx = await startTestServer({ onStatement: (s) => statements.push(s) });
+});
+afterAll(() => ctx.stop());
+
+async function countStatements(query: string, variables: Record<string, unknown>) {
+  statements.length = 0;
+  const { body } = await gql(ctx.server.url, query, variables);
+  expect(body.errors).toBeUndefined();
+  return { n: statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s.trim())).length, body };
+}
+
+const SCHOOL_PAGE = `query($first: Int) {
+  schools(first: $first, level: PRIMARY) {
+    totalCount
+    edges { node { id name levels ward { code fullName parent { code } } source { licence }
+                   location { longitude latitude } maturityResults { schoolYear overallLevel } } }
+  }
+}`;
+
+describe('no N+1', () => {
+  it('a page of schools with ward, source, location and results costs the same number of statements for 5 or 100 schools', async () => {
+    const small = await countStatements(SCHOOL_PAGE, { first: 5 });
+    const large = await countStatements(SCHOOL_PAGE, { first: 100 });
+    expect(large.body.data.schools.edges).toHaveLength(100);
+    expect(large.n).toBe(small.n);
+    expect(large.n).toBeLessThanOrEqual(8);
+  });
+
+  it('the wards list with school counts is a fixed number of statements', async () => {
+    const { n, body } = await countStatements(`{ wards { code schoolCount predecessors { mergeType oldUnit { fullName } } } }`, {});
+    expect(body.data.wards).toHaveLength(168);
+    expect(n).toBeLessThanOrEqual(5);
+  });
+});
