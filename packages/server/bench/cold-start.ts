@@ -63,7 +63,7 @@ async function main() {
     }
     rows.push(`PostgreSQL server, cold (empty database):        runs ${server.map((s) => s.toFixed(1)).join(' ')} s, median ${median(server).toFixed(1)} s`);
   }
-  console.log(`pnpm start until /healthz is 200 (includes the web build), ${RUNS} runs each:`);
+  console.log(`pnpm start until /healthz is 200 (the web build is skipped when dist/ is up to date), ${RUNS} runs each:`);
   for (const r of rows) console.log(`  ${r}`);
 }
 main().catch((err) => {
