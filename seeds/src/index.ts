@@ -3,6 +3,7 @@
 // here, with a fixed seed, and every generated row carries is_synthetic = true and source "synthetic".
 import seedrandom from 'seedrandom';
 import { join as sqlJoin, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
+import { CURRENT_VERSION, DEFAULT_RULES } from '@edugis/maturity';
 import manifestJson from '../manifest.json' with { type: 'json' };
 
 export interface ManifestFile {
@@ -18,7 +19,7 @@ export interface ManifestFile {
 export const manifest = manifestJson as { description: string; files: ManifestFile[] };
 
 /** Bump when the generator's output changes: the fingerprint changes and a reseed is due. */
-export const GENERATOR_VERSION = 'synthetic-v2';
+export const GENERATOR_VERSION = 'synthetic-v3';
 export const SEED = 20250701;
 
 export const SYNTHETIC_SOURCE = {
@@ -33,7 +34,7 @@ export const SYNTHETIC_SOURCE = {
 export const ASSESSMENT_YEARS = ['2022-2023', '2023-2024', '2024-2025', '2025-2026'];
 /** School years with (synthetic) grade-1 and grade-6 enrollment zones. */
 export const ZONE_YEARS = ['2025-2026', '2026-2027'];
-export const INDEX_VERSION = '4725/QĐ-BGDĐT (2022)';
+export const INDEX_VERSION = CURRENT_VERSION;
 
 type Kind = 'PRESCHOOL' | 'PRIMARY' | 'LOWER_SECONDARY' | 'UPPER_SECONDARY' | 'MULTI' | 'CONTINUING';
 
@@ -192,9 +193,10 @@ export async function generateZones(tx: Tx, years = ZONE_YEARS): Promise<number>
   return n;
 }
 
-/** Level bands of QĐ 4725 for one group: below 50 Mức 1, 50 to 75 Mức 2, above 75 Mức 3. */
+/** Level bands of QĐ 4725 for one group, from @edugis/maturity's rules (below 50 Mức 1, 50–75 Mức 2, above 75 Mức 3). */
+const { level2From, level3Above } = DEFAULT_RULES.bands;
 const levelSql = (score: Sql) =>
-  sql`(CASE WHEN ${score} > 75 THEN 'LEVEL_3' WHEN ${score} >= 50 THEN 'LEVEL_2' ELSE 'LEVEL_1' END)::"MaturityLevel"`;
+  sql`(CASE WHEN ${score} > ${level3Above}::float8 THEN 'LEVEL_3' WHEN ${score} >= ${level2From}::float8 THEN 'LEVEL_2' ELSE 'LEVEL_1' END)::"MaturityLevel"`;
 
 /**
  * Published maturity results for every school that takes part (all but preschool-only), one per school year,
