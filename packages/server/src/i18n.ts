@@ -16,6 +16,7 @@ const resources = {
         invalidCursor: 'Con trỏ phân trang (after/before) không hợp lệ.',
         tooDeep: 'Truy vấn lồng quá sâu.',
         notFound: 'Không tìm thấy đường dẫn này.',
+        tooManyAnswers: 'Quá nhiều câu trả lời: tối đa 500 điểm và 100 điều kiện bắt buộc.',
       },
       notice: {
         synthetic:
@@ -37,6 +38,7 @@ const resources = {
         invalidCursor: 'The pagination cursor (after/before) is not valid.',
         tooDeep: 'The query is nested too deeply.',
         notFound: 'No such path.',
+        tooManyAnswers: 'Too many answers: at most 500 scores and 100 mandatory conditions.',
       },
       notice: {
         synthetic:

@@ -1,6 +1,7 @@
 // Imports each domain module (they register their types on the builder) and builds the schema.
 import { builder } from '../builder.ts';
 import './admin-unit.ts';
+import './assessment.ts';
 import './data-source.ts';
 import './school.ts';
 
