@@ -271,3 +271,5 @@ export const CURRENT_VERSION = '4725/2022';
 export function indexVersion(version: string = CURRENT_VERSION): IndexVersion | undefined {
   return INDEX_VERSIONS.get(version);
 }
+
+export * from './workflow.ts';
