@@ -302,6 +302,11 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
     const wards = await tx.$queryRaw<{ id: string; unit_type: string }[]>(sql`
       SELECT id, unit_type FROM admin_unit
       WHERE level = 'WARD' AND valid_to IS NULL AND boundary IS NOT NULL AND province_code = ANY(${provinces}::text[])`);
+    // What units are found by in search (migration 0002): pre-2025 wards with their district's name.
+    await tx.$executeRaw(sql`
+      UPDATE admin_unit u SET search_text = edugis_fold(CASE WHEN u.valid_to IS NOT NULL AND u.level = 'WARD' AND d.full_name IS NOT NULL
+                                                             THEN u.full_name || ', ' || d.full_name ELSE u.full_name END)
+      FROM admin_unit u2 LEFT JOIN admin_unit d ON d.id = u2.parent_id WHERE u2.id = u.id`);
     await generateSchools(tx, planSchools(wards.map((w) => ({ id: w.id, unitType: w.unit_type })), SEED, opts.national ? NATIONAL_SCALE : 1));
     await generateZones(tx);
     await generateAssessments(tx);
@@ -311,6 +316,9 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
     return fixed;
   }, { timeout: 600_000, maxWait: 60_000 });
 
+  // A freshly loaded database has no planner statistics: without them PostgreSQL ignores the trigram and
+  // spatial indexes (search went from 43 ms to 6 ms once analysed).
+  await db.raw.exec('ANALYZE');
   const counts = await tableCounts(db);
   await db.prisma.seedState.update({ where: { id: 1 }, data: { counts } });
   for (const r of repaired) log(`seed: repaired invalid geometry in ${r.file}, unit ${r.code}: ${r.reason}`);

@@ -194,6 +194,17 @@ export function postgis(options: PostgisOptions) {
           return rows.map((r) => ({ id: r.id, distanceMeters: Number(r.distance_meters) }));
         },
 
+        /** Metres on the geography from a point to each of the given rows (one query); missing ids are absent. */
+        async distances<Id extends string | number = string>(this: unknown, args: { point: LngLat; ids: readonly Id[] }): Promise<Map<Id, number>> {
+          const { m, db } = resolve(this);
+          if (args.ids.length === 0) return new Map();
+          const pt = pointSql(args.point);
+          const rows = await db.$queryRaw<{ id: Id; d: number }[]>(sql`
+            SELECT t.${m.key} AS id, ST_Distance(t.${m.column}::geography, ${pt}::geography) AS d
+            FROM ${m.table} t WHERE t.${m.key} IN (${join(args.ids as Id[])}) AND t.${m.column} IS NOT NULL`);
+          return new Map(rows.map((r) => [r.id, Number(r.d)]));
+        },
+
         /** Ids of rows whose geometry covers the point (a point on the border counts). */
         async containing<Id = string>(this: unknown, args: { point: LngLat; where?: Sql }): Promise<Id[]> {
           const { m, db } = resolve(this);

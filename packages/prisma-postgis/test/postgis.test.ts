@@ -53,6 +53,15 @@ describe('withinDistance', () => {
   });
 });
 
+describe('distances', () => {
+  it('gives the geodesic metres to each named row in one call', async () => {
+    const near = await geo.school.nearest({ point: POINTS[0]!, k: 3 });
+    const d = await geo.school.distances({ point: POINTS[0]!, ids: [...near.map((n) => n.id), 'no-such-school'] });
+    expect(d.size).toBe(3);
+    for (const n of near) expect(d.get(n.id)).toBeCloseTo(n.distanceMeters, 6);
+  });
+});
+
 describe('containing and intersecting', () => {
   it('finds the ward a school lies in', async () => {
     const [s] = await db.raw.query<{ lng: number; lat: number; ward_id: string }>(`SELECT ST_X(location) lng, ST_Y(location) lat, ward_id FROM school WHERE id = 'osm-node-1606180393'`);

@@ -3,6 +3,8 @@ import { builder } from '../builder.ts';
 import './admin-unit.ts';
 import './assessment.ts';
 import './data-source.ts';
+import './enrollment-zone.ts';
 import './school.ts';
+import './search.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,4 +1,6 @@
 import type { Point } from 'geojson';
+import { sql, type Sql } from '@edugis/prisma-postgis';
+import { checkDistance, checkLimit, checkPoint, walkingMinutes } from './geo-args.ts';
 import { builder, MAX_PAGE_SIZE } from '../builder.ts';
 import { prisma, spatial } from '../db.ts';
 import { rethrowSpatial, userError } from '../errors.ts';
@@ -156,3 +158,63 @@ async function schoolWhere(
   return { AND: and };
 }
 
+
+/** A school with how far it is from a point. */
+export const NearbySchool = builder.objectRef<{ distanceMeters: number; school: { id: string } }>('NearbySchool').implement({
+  description: 'A school and its straight-line distance from the point asked about.',
+  fields: (t) => ({
+    distanceMeters: t.exposeFloat('distanceMeters', { description: 'Metres on the WGS84 spheroid, straight line.' }),
+    walkingMinutes: t.int({
+      description: 'Estimated walk: the straight line plus 30 % for streets, at 4.5 km/h. An estimate, not a route.',
+      resolve: (n) => walkingMinutes(n.distanceMeters),
+    }),
+    school: t.field({ type: School, resolve: (n) => n.school as never }),
+  }),
+});
+
+/** SQL filter (table alias t) for schools whose latest published result is Mức 2 or above. */
+export const digitalSchoolSql = sql`EXISTS (
+  SELECT 1 FROM maturity_assessment m WHERE m.school_id = t.id AND m.status = 'PUBLISHED' AND m.overall_level <> 'LEVEL_1'
+    AND m.school_year = (SELECT max(m2.school_year) FROM maturity_assessment m2 WHERE m2.school_id = t.id AND m2.status = 'PUBLISHED'))`;
+
+/** The k nearest schools of a level (with filters), nearest first, as NearbySchool values. */
+export async function nearestOf(
+  point: [number, number],
+  opts: { level: string; limit: number; maxDistanceMeters?: number; ownership?: string | null; digitalSchool?: boolean | null; publicOnly?: boolean },
+) {
+  const parts: Sql[] = [sql`${opts.level}::"SchoolLevel" = ANY(t.levels)`];
+  if (opts.ownership) parts.push(sql`t.ownership = ${opts.ownership}::"Ownership"`);
+  if (opts.publicOnly) parts.push(sql`t.ownership = 'PUBLIC'`);
+  if (opts.digitalSchool === true) parts.push(digitalSchoolSql);
+  if (opts.digitalSchool === false) parts.push(sql`NOT ${digitalSchoolSql}`);
+  const where = parts.reduce((a, b) => sql`${a} AND ${b}`);
+  const near = await spatial().school.nearest({ point, k: opts.limit, maxDistanceMeters: opts.maxDistanceMeters, where });
+  const rows = await prisma().school.findMany({ where: { id: { in: near.map((n) => n.id) } } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return near.filter((n) => byId.has(n.id)).map((n) => ({ distanceMeters: n.distanceMeters, school: byId.get(n.id)! }));
+}
+
+builder.queryField('nearestSchools', (t) =>
+  t.field({
+    type: [NearbySchool],
+    description:
+      'The nearest schools of a level to a point, nearest first, each with `distanceMeters` (straight line, metres on the geography) ' +
+      'and an estimated walking time. Filters: `ownership`, `digitalSchool` (latest published QĐ 4725 result at Mức 2 or above), ' +
+      '`maxDistanceMeters` (at most 100 km). `limit` is 1–100 (default 5). Synthetic schools are included: check `school.isSynthetic`.',
+    args: {
+      longitude: t.arg.float({ required: true }),
+      latitude: t.arg.float({ required: true }),
+      level: t.arg({ type: SchoolLevel, required: true }),
+      limit: t.arg.int({ required: false, defaultValue: 5 }),
+      maxDistanceMeters: t.arg.float({ required: false }),
+      ownership: t.arg({ type: Ownership, required: false }),
+      digitalSchool: t.arg.boolean({ required: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const point = checkPoint(ctx.lang, args.longitude, args.latitude);
+      const limit = checkLimit(ctx.lang, args.limit ?? 5, 100);
+      const maxDistanceMeters = args.maxDistanceMeters == null ? undefined : checkDistance(ctx.lang, args.maxDistanceMeters, 100_000);
+      return nearestOf(point, { level: args.level, limit, maxDistanceMeters, ownership: args.ownership, digitalSchool: args.digitalSchool });
+    },
+  }),
+);
