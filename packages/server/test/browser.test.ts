@@ -86,12 +86,34 @@ describe('the first screen', () => {
     expect(await page.getByTestId('school-details').innerText()).toMatch(/Dữ liệu thật/);
   });
 
+  it('tells which schools a clicked place is zoned for, with the explanation, and opens the school', async () => {
+    // A spot about 55 m east of a public primary school in Phường Sài Gòn; the expected grade-1 school is computed
+    // here by the zoning rule itself (the nearest public primary school of the ward), not by the zone polygons.
+    const [spot] = await ctx.db.raw.query<{ lng: number; lat: number }>(`SELECT ST_X(location) + 0.0005 lng, ST_Y(location) lat FROM school
+      WHERE ward_id = '26740@2025-07-01' AND ownership = 'PUBLIC' AND levels = '{PRIMARY}' ORDER BY id LIMIT 1`);
+    const [expected] = await ctx.db.raw.query<{ name: string }>(`SELECT name FROM school WHERE ward_id = '26740@2025-07-01'
+      AND ownership = 'PUBLIC' AND 'PRIMARY' = ANY(levels) ORDER BY ST_Distance(location, ST_SetSRID(ST_MakePoint($1, $2), 4326)) LIMIT 1`, [spot!.lng, spot!.lat]);
+    await page.evaluate(([lng, lat]) => window.__edugisMap!.jumpTo({ center: [lng!, lat!], zoom: 16 }), [spot!.lng, spot!.lat]);
+    await mapIdle();
+    const box = (await page.getByTestId('map').boundingBox())!;
+    const pt = await page.evaluate(([lng, lat]) => window.__edugisMap!.project([lng!, lat!]), [spot!.lng, spot!.lat]);
+    await page.mouse.click(box.x + pt.x, box.y + pt.y);
+    const grade1 = page.getByTestId('grade-1');
+    await expect.poll(() => grade1.innerText(), { timeout: 10_000 }).toContain(expected!.name);
+    expect(await grade1.innerText()).toMatch(/cách trường \d+ m theo đường chim bay/);
+    expect(await page.getByTestId('zone-panel').innerText()).toContain('Phường Sài Gòn');
+    await page.screenshot({ path: `${SHOTS}/zoned.png` });
+    await grade1.getByRole('button', { name: expected!.name }).click();
+    await expect.poll(() => page.getByTestId('school-details').innerText()).toContain(expected!.name);
+  });
+
   it('switches the whole interface to English', async () => {
     await page.getByTestId('lang-switch').click();
     await expect.poll(() => page.getByTestId('legend').innerText()).toContain('Preschool');
     expect(await page.getByTestId('legend').innerText()).toContain('Lower secondary');
     await expect.poll(() => page.getByTestId('data-notice').innerText()).toMatch(/synthetic, not real/);
-    expect(await page.getByTestId('school-details').innerText()).toMatch(/Real data/);
+    expect(await page.getByTestId('school-details').innerText()).toMatch(/Synthetic data|Real data/);
+    expect(await page.getByTestId('school-details').innerText()).not.toMatch(/Dữ liệu/);
     await page.screenshot({ path: `${SHOTS}/english.png` });
   });
 });

@@ -3,11 +3,12 @@ import { useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import { MapView } from './MapView.tsx';
 import { LEVEL_COLORS, type LegendLevel } from './mapStyle.ts';
-import { DATASET, SCHOOL, type DatasetResult, type SchoolResult } from './queries.ts';
+import { DATASET, SCHOOL, ZONES_AT, type DatasetResult, type SchoolResult, type ZonesAtResult } from './queries.ts';
 
 export function App() {
   const { t, i18n } = useTranslation();
   const [selected, setSelected] = useState<string | null>(null);
+  const [place, setPlace] = useState<{ lng: number; lat: number } | null>(null);
   const [{ data: ds }, refetchDataset] = useQuery<DatasetResult>({ query: DATASET });
   // The notice is written by the server in the request's language: ask again when the language changes.
   const lang = i18n.language;
@@ -40,7 +41,11 @@ export function App() {
         </p>
       )}
       <main className="main">
-        <MapView attribution={uniqueAttribution} onSelect={setSelected} />
+        <MapView
+          attribution={uniqueAttribution}
+          onSelect={(id) => { setPlace(null); setSelected(id); }}
+          onPlace={(lng, lat) => { setSelected(null); setPlace({ lng, lat }); }}
+        />
         <aside className="side">
           <section aria-labelledby="legend-h" data-testid="legend">
             <h2 id="legend-h">{t('legend')}</h2>
@@ -62,7 +67,13 @@ export function App() {
             </ul>
           </section>
           <section aria-live="polite" data-testid="school-panel">
-            {selected ? <SchoolPanel id={selected} onClose={() => setSelected(null)} /> : <p className="hint">{t('selectHint')}</p>}
+            {selected ? (
+              <SchoolPanel id={selected} onClose={() => setSelected(null)} />
+            ) : place ? (
+              <ZonePanel lng={place.lng} lat={place.lat} onOpen={setSelected} onClose={() => setPlace(null)} />
+            ) : (
+              <p className="hint">{t('selectHint')}</p>
+            )}
           </section>
           {ds && (
             <section aria-labelledby="sources-h" data-testid="sources">
@@ -114,6 +125,47 @@ function SchoolPanel({ id, onClose }: { id: string; onClose: () => void }) {
         <dt>{t('source')}</dt>
         <dd>{s.source.title} ({s.source.licence}){s.sourceRef ? ` · ${s.sourceRef}` : ''}</dd>
       </dl>
+      <button type="button" onClick={onClose}>{t('close')}</button>
+    </article>
+  );
+}
+
+function ZonePanel({ lng, lat, onOpen, onClose }: { lng: number; lat: number; onOpen: (id: string) => void; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [{ data, fetching, error }, refetch] = useQuery<ZonesAtResult>({ query: ZONES_AT, variables: { lng, lat } });
+  // The explanation is written by the server in the request's language: ask again when the language changes.
+  const lang = i18n.language;
+  useEffect(() => {
+    if (data) refetch({ requestPolicy: 'network-only' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lang]);
+  if (fetching && !data) return <p>{t('loading')}</p>;
+  if (error || !data) return <p role="alert">{t('loadError')}</p>;
+  const z = data.enrollmentZonesAt;
+  const ward = i18n.language === 'en' ? (z.ward?.fullNameEn ?? z.ward?.fullName) : z.ward?.fullName;
+  return (
+    <article className="zones" data-testid="zone-panel">
+      <h2>{t('zonesHere')}</h2>
+      {!z.covered ? (
+        <p>{z.message}</p>
+      ) : (
+        <>
+          <p>{ward} · {t('schoolYear')} {z.schoolYear}</p>
+          {z.grades.map((g) => (
+            <section key={g.entryGrade} data-testid={`grade-${g.entryGrade}`}>
+              <h3>{t('entryGrade', { grade: g.entryGrade })}</h3>
+              <ul>
+                {g.zones.map((m) => (
+                  <li key={m.zone.school.id}>
+                    <button type="button" className="link" onClick={() => onOpen(m.zone.school.id)}>{m.zone.school.name}</button>
+                  </li>
+                ))}
+              </ul>
+              <p className="explanation">{g.explanation}</p>
+            </section>
+          ))}
+        </>
+      )}
       <button type="button" onClick={onClose}>{t('close')}</button>
     </article>
   );

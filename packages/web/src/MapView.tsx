@@ -9,13 +9,15 @@ declare global {
   }
 }
 
-export function MapView({ attribution, onSelect }: { attribution: string[]; onSelect: (id: string) => void }) {
+export function MapView({ attribution, onSelect, onPlace }: { attribution: string[]; onSelect: (id: string) => void; onPlace: (lng: number, lat: number) => void }) {
   const { t } = useTranslation();
   const el = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibre.Map | null>(null);
   const attributionRef = useRef<MapLibre.AttributionControl | null>(null);
   const select = useRef(onSelect);
   select.current = onSelect;
+  const place = useRef(onPlace);
+  place.current = onPlace;
 
   useEffect(() => {
     const map = new maplibregl.Map({
@@ -28,9 +30,12 @@ export function MapView({ attribution, onSelect }: { attribution: string[]; onSe
     mapRef.current = map;
     window.__edugisMap = map;
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-    map.on('click', 'schools', (e) => {
-      const id = e.features?.[0]?.properties?.id;
+    // A click on a school opens it; a click anywhere else asks which schools that place is zoned for.
+    map.on('click', (e) => {
+      const hit = map.queryRenderedFeatures(e.point, { layers: ['schools'] })[0];
+      const id = hit?.properties?.id;
       if (typeof id === 'string') select.current(id);
+      else place.current(e.lngLat.lng, e.lngLat.lat);
     });
     map.on('mouseenter', 'schools', () => (map.getCanvas().style.cursor = 'pointer'));
     map.on('mouseleave', 'schools', () => (map.getCanvas().style.cursor = ''));
@@ -51,6 +56,8 @@ export function MapView({ attribution, onSelect }: { attribution: string[]; onSe
     if (attributionRef.current) map.removeControl(attributionRef.current);
     attributionRef.current = new maplibregl.AttributionControl({ compact: true, customAttribution: attribution });
     map.addControl(attributionRef.current, 'bottom-right');
+    // Start collapsed (the "i" button opens it): the full attributions are always listed in the sources panel.
+    el.current?.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show');
   }, [attribution]);
 
   return <div ref={el} className="map" role="region" aria-label={t('mapLabel')} data-testid="map" />;

@@ -41,3 +41,21 @@ export interface SchoolResult {
     maturityResults: { schoolYear: string; overallLevel: 'LEVEL_1' | 'LEVEL_2' | 'LEVEL_3'; isDigitalSchool: boolean }[];
   };
 }
+
+export const ZONES_AT = gql`
+  query ZonesAt($lng: Float!, $lat: Float!) {
+    enrollmentZonesAt(longitude: $lng, latitude: $lat) {
+      covered message schoolYear
+      ward { fullName fullNameEn }
+      grades { entryGrade status explanation zones { distanceMeters walkingMinutes zone { isSynthetic school { id name } } } }
+    }
+  }
+`;
+export interface ZonesAtResult {
+  enrollmentZonesAt: {
+    covered: boolean; message: string | null; schoolYear: string;
+    ward: { fullName: string; fullNameEn: string | null } | null;
+    grades: { entryGrade: number; status: 'ZONED' | 'NO_ZONE' | 'SEVERAL_ZONES'; explanation: string;
+      zones: { distanceMeters: number; walkingMinutes: number; zone: { isSynthetic: boolean; school: { id: string; name: string } } }[] }[];
+  };
+}
