@@ -304,9 +304,9 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
       WHERE level = 'WARD' AND valid_to IS NULL AND boundary IS NOT NULL AND province_code = ANY(${provinces}::text[])`);
     // What units are found by in search (migration 0002): pre-2025 wards with their district's name.
     await tx.$executeRaw(sql`
-      UPDATE admin_unit u SET search_text = edugis_fold(CASE WHEN u.valid_to IS NOT NULL AND u.level = 'WARD' AND d.full_name IS NOT NULL
-                                                             THEN u.full_name || ', ' || d.full_name ELSE u.full_name END)
-      FROM admin_unit u2 LEFT JOIN admin_unit d ON d.id = u2.parent_id WHERE u2.id = u.id`);
+      UPDATE admin_unit u SET search_text = edugis_fold(CASE WHEN u.valid_to IS NOT NULL AND u.level = 'WARD'
+        THEN coalesce(u.full_name || ', ' || (SELECT d.full_name FROM admin_unit d WHERE d.id = u.parent_id), u.full_name)
+        ELSE u.full_name END)`);
     await generateSchools(tx, planSchools(wards.map((w) => ({ id: w.id, unitType: w.unit_type })), SEED, opts.national ? NATIONAL_SCALE : 1));
     await generateZones(tx);
     await generateAssessments(tx);

@@ -14,7 +14,6 @@ function cached(key: string, build: () => Promise<string>): Promise<string> {
   }
   return hit;
 }
-export const clearGeoCache = () => cache.clear();
 
 /** Today's wards of a province, simplified (~11 m) for display, as a FeatureCollection string. */
 export function wardsGeoJson(provinceCode: string): Promise<string> {

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql, startTestServer } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { gql, useTestServer } from './support.ts';
 
-let ctx: Awaited<ReturnType<typeof startTestServer>>;
-beforeAll(async () => {
-  ctx = await startTestServer();
-});
-afterAll(() => ctx.stop());
+const server = useTestServer();
 
 const MANDATORY = ['1.1', '1.2', '2.1', '2.2'].map((code) => ({ code, met: true }));
 const pts = (o: Record<string, number>) => Object.entries(o).map(([code, points]) => ({ code, points }));
@@ -18,7 +14,7 @@ const SCORE = `query($a: MaturityAnswersInput!) { scoreMaturityAnswers(answers: 
 
 describe('maturityIndex', () => {
   it('serves the current index with its groups, criteria, caps, mandatory flags and confidence, in both languages', async () => {
-    const { body } = await gql(ctx.server.url, `{ maturityIndex { version issued groups { code maxPoints unconfirmedPoints
+    const { body } = await gql(server.url, `{ maturityIndex { version issued groups { code maxPoints unconfirmedPoints
       criteria { code mandatory scorable maxPoints confidence title { vi en } items { code maxPoints confidence } } } } }`);
     const ix = body.data.maturityIndex;
     expect(ix).toMatchObject({ version: '4725/2022', issued: '2022-12-30' });
@@ -32,14 +28,14 @@ describe('maturityIndex', () => {
   });
 
   it('answers null for an unknown version', async () => {
-    const { body } = await gql(ctx.server.url, `{ maturityIndex(version: "4725/2099") { version } }`);
+    const { body } = await gql(server.url, `{ maturityIndex(version: "4725/2099") { version } }`);
     expect(body).toEqual({ data: { maturityIndex: null } });
   });
 });
 
 describe('scoreMaturityAnswers', () => {
   it('scores like the rules engine: levels, overall, digital school and the path to the next level', async () => {
-    const { body } = await gql(ctx.server.url, SCORE, { a: { indexVersion: '4725/2022', points: [...DH80, ...QT60], mandatory: MANDATORY } });
+    const { body } = await gql(server.url, SCORE, { a: { indexVersion: '4725/2022', points: [...DH80, ...QT60], mandatory: MANDATORY } });
     expect(body.errors).toBeUndefined();
     const r = body.data.scoreMaturityAnswers;
     expect(r).toMatchObject({ indexVersion: '4725/2022', overallLevel: 2, digitalSchool: true });
@@ -49,7 +45,7 @@ describe('scoreMaturityAnswers', () => {
   });
 
   it('holds a group at Mức 1 when a mandatory condition is not met', async () => {
-    const { body } = await gql(ctx.server.url, SCORE, { a: { indexVersion: '4725/2022', points: DH80, mandatory: [{ code: '1.1', met: false }] } });
+    const { body } = await gql(server.url, SCORE, { a: { indexVersion: '4725/2022', points: DH80, mandatory: [{ code: '1.1', met: false }] } });
     expect(body.data.scoreMaturityAnswers.groups[0]).toMatchObject({ score: 80, levelFromScore: 3, level: 1 });
     expect(body.data.scoreMaturityAnswers).toMatchObject({ overallLevel: 1, digitalSchool: false });
   });
@@ -57,7 +53,7 @@ describe('scoreMaturityAnswers', () => {
   it('refuses a score above a cap, a negative score and an unknown code, listing each, translated', async () => {
     const a = { indexVersion: '4725/2022', points: pts({ '1.3.1': 7, '1.4': -1, '9.9': 1 }), mandatory: [] };
     for (const [lang, re] of [['vi', /vượt mức tối đa 6/], ['en', /above its maximum of 6/]] as const) {
-      const { status, body } = await gql(ctx.server.url, SCORE, { a }, lang);
+      const { status, body } = await gql(server.url, SCORE, { a }, lang);
       expect(status).toBe(200);
       expect(body.errors![0]!.message).toMatch(re);
       expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
@@ -67,10 +63,10 @@ describe('scoreMaturityAnswers', () => {
   });
 
   it('refuses answers for another index version and non-numeric scores', async () => {
-    const other = await gql(ctx.server.url, SCORE, { a: { indexVersion: '4725/2030', points: [], mandatory: [] } }, 'en');
+    const other = await gql(server.url, SCORE, { a: { indexVersion: '4725/2030', points: [], mandatory: [] } }, 'en');
     expect((other.body.errors![0]!.extensions!.answerErrors as { code: string }[])[0]!.code).toBe('WRONG_VERSION');
     expect(other.body.errors![0]!.message).toMatch(/index version "4725\/2030"/);
-    const nan = await gql(ctx.server.url, SCORE, { a: { indexVersion: '4725/2022', points: [{ code: '1.4', points: 'ten' }], mandatory: [] } });
+    const nan = await gql(server.url, SCORE, { a: { indexVersion: '4725/2022', points: [{ code: '1.4', points: 'ten' }], mandatory: [] } });
     expect(nan.status).toBe(400);
     expect(nan.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });

@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { printSchema } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { schema } from '../src/index.ts';
 import { SCHEMA_FILE } from '../src/schema-file.ts';
-import { gql, startTestServer } from './support.ts';
+import { gql, useTestServer } from './support.ts';
 
-let ctx: Awaited<ReturnType<typeof startTestServer>>;
-let url: string;
-beforeAll(async () => {
-  ctx = await startTestServer();
-  url = ctx.server.url;
-});
-afterAll(() => ctx.stop());
+const server = useTestServer();
 
-const count = async (sql: string, params: unknown[] = []) => Number((await ctx.db.raw.query<{ n: number }>(sql, params))[0]!.n);
+const count = async (sql: string, params: unknown[] = []) => Number((await server.ctx.db.raw.query<{ n: number }>(sql, params))[0]!.n);
 
 describe('public contract', () => {
   it('matches the committed schema.graphql (run pnpm --filter @edugis/server print-schema after an intended change)', () => {
@@ -21,7 +15,7 @@ describe('public contract', () => {
   });
 
   it('documents the root fields schools and school', async () => {
-    const { body } = await gql(url, `{ __schema { queryType { fields { name description args { name } } } } }`);
+    const { body } = await gql(server.url, `{ __schema { queryType { fields { name description args { name } } } } }`);
     const fields = body.data.__schema.queryType.fields as { name: string; description: string; args: { name: string }[] }[];
     const schools = fields.find((f) => f.name === 'schools')!;
     expect(schools.description).toMatch(/bbox/);
@@ -32,7 +26,7 @@ describe('public contract', () => {
 
 describe('GET /healthz', () => {
   it('reports the server and the database as ok, with PostGIS', async () => {
-    const res = await fetch(`${url}/healthz`);
+    const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok', database: { status: 'ok', kind: 'postgres', postgis: expect.stringMatching(/^3\./), seeded: true, syntheticOnly: false } });
   });
@@ -47,7 +41,7 @@ describe('schools', () => {
       ['synthetic: false', `SELECT count(*) n FROM school WHERE NOT is_synthetic`, []],
     ];
     for (const [args, sql, params] of cases) {
-      const { body } = await gql(url, `{ schools(first: 5, ${args}) { totalCount edges { node { id } } } }`);
+      const { body } = await gql(server.url, `{ schools(first: 5, ${args}) { totalCount edges { node { id } } } }`);
       expect(body.errors, args).toBeUndefined();
       const expected = await count(sql, params);
       expect(expected, args).toBeGreaterThan(0);
@@ -58,7 +52,7 @@ describe('schools', () => {
 
   it('filters by bounding box like ST_Intersects does', async () => {
     const bbox = [106.69, 10.77, 106.71, 10.79];
-    const { body } = await gql(url, `query($b: [Float!]) { schools(first: 200, bbox: $b) { totalCount edges { node { location { longitude latitude } } } } }`, { b: bbox });
+    const { body } = await gql(server.url, `query($b: [Float!]) { schools(first: 200, bbox: $b) { totalCount edges { node { location { longitude latitude } } } } }`, { b: bbox });
     const expected = await count(`SELECT count(*) n FROM school WHERE ST_Intersects(location, ST_MakeEnvelope($1, $2, $3, $4, 4326))`, bbox);
     expect(body.data.schools.totalCount).toBe(expected);
     for (const { node } of body.data.schools.edges) {
@@ -71,7 +65,7 @@ describe('schools', () => {
     const seen = new Set<string>();
     let after: string | null = null;
     for (;;) {
-      const { body }: { body: any } = await gql(url, `query($a: String) { schools(first: 200, after: $a, wardCode: "26740") { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, { a: after });
+      const { body }: { body: any } = await gql(server.url, `query($a: String) { schools(first: 200, after: $a, wardCode: "26740") { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, { a: after });
       for (const e of body.data.schools.edges) seen.add(e.node.id);
       if (!body.data.schools.pageInfo.hasNextPage) break;
       after = body.data.schools.pageInfo.endCursor;
@@ -80,7 +74,7 @@ describe('schools', () => {
   });
 
   it('returns one school with its location, ward, provenance and published results', async () => {
-    const { body } = await gql(url, `{ school(id: "osm-node-1606180393") { name levels isSynthetic locationConfidence sourceRef
+    const { body } = await gql(server.url, `{ school(id: "osm-node-1606180393") { name levels isSynthetic locationConfidence sourceRef
       location { longitude latitude } ward { code fullName } source { licence attribution } } }`);
     expect(body.data.school).toEqual({
       name: 'Trường Tiểu Học Ngọc Hồi', levels: ['PRIMARY'], isSynthetic: false, locationConfidence: 'SURVEYED',
@@ -88,7 +82,7 @@ describe('schools', () => {
       ward: { code: '26995', fullName: 'Phường Tân Hoà' },
       source: { licence: 'ODbL-1.0', attribution: expect.stringContaining('OpenStreetMap contributors') },
     });
-    const syn = await gql(url, `{ schools(first: 1, synthetic: true, level: PRIMARY) { edges { node { isSynthetic locationConfidence source { id } maturityResults { schoolYear overallLevel isSynthetic } } } } }`);
+    const syn = await gql(server.url, `{ schools(first: 1, synthetic: true, level: PRIMARY) { edges { node { isSynthetic locationConfidence source { id } maturityResults { schoolYear overallLevel isSynthetic } } } } }`);
     const node = syn.body.data.schools.edges[0].node;
     expect(node).toMatchObject({ isSynthetic: true, locationConfidence: 'SYNTHETIC', source: { id: 'edugis-synthetic' } });
     expect(node.maturityResults.map((m: { schoolYear: string }) => m.schoolYear)).toEqual(['2025-2026', '2024-2025', '2023-2024', '2022-2023']);
@@ -96,16 +90,16 @@ describe('schools', () => {
   });
 
   it('answers null for an unknown id', async () => {
-    const { body } = await gql(url, `{ school(id: "nope") { id } }`);
+    const { body } = await gql(server.url, `{ school(id: "nope") { id } }`);
     expect(body).toEqual({ data: { school: null } });
   });
 
   it('says in the API what is real and what is synthetic', async () => {
-    const vi = await gql(url, `{ dataset { syntheticOnly realSchools syntheticSchools notice sources { id isSynthetic } } }`);
+    const vi = await gql(server.url, `{ dataset { syntheticOnly realSchools syntheticSchools notice sources { id isSynthetic } } }`);
     expect(vi.body.data.dataset).toMatchObject({ syntheticOnly: false, realSchools: 27 });
     expect(vi.body.data.dataset.notice).toMatch(/mô phỏng/);
     expect(vi.body.data.dataset.sources.at(-1)).toEqual({ id: 'edugis-synthetic', isSynthetic: true });
-    const en = await gql(url, `{ dataset { notice } }`, {}, 'en');
+    const en = await gql(server.url, `{ dataset { notice } }`, {}, 'en');
     expect(en.body.data.dataset.notice).toMatch(/synthetic, not real/);
   });
 });
@@ -122,7 +116,7 @@ describe('bad input gets a clear, translated error, never a 500', () => {
   ];
   it.each(bad)('%s', async (query, vi, en) => {
     for (const [lang, re] of [['vi', vi], ['en', en]] as const) {
-      const { status, body } = await gql(url, query, {}, lang);
+      const { status, body } = await gql(server.url, query, {}, lang);
       expect(status).toBeLessThan(500);
       expect(body.errors?.[0]?.message).toMatch(re);
       expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -132,32 +126,32 @@ describe('bad input gets a clear, translated error, never a 500', () => {
   });
 
   it('refuses malformed JSON, unknown fields and over-deep queries with 400s', async () => {
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
     expect(res.status).toBe(400);
     expect(await res.text()).not.toMatch(/at .*\.js/);
-    const unknown = await gql(url, `{ schools { nope } }`);
+    const unknown = await gql(server.url, `{ schools { nope } }`);
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const deep = `{ wards { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { id } } } } } } } } } } } } } }`;
-    expect((await gql(url, deep)).status).toBe(400);
+    expect((await gql(server.url, deep)).status).toBe(400);
   });
 });
 
 describe('GeoJSON for the map', () => {
   it('serves the region\'s wards and schools as FeatureCollections', async () => {
-    const wards: any = await (await fetch(`${url}/geo/wards.geojson?province=79`)).json();
+    const wards: any = await (await fetch(`${server.url}/geo/wards.geojson?province=79`)).json();
     expect(wards.type).toBe('FeatureCollection');
     expect(wards.features).toHaveLength(168);
     expect(wards.features[0].geometry.type).toBe('MultiPolygon');
-    const schools: any = await (await fetch(`${url}/geo/schools.geojson`)).json();
+    const schools: any = await (await fetch(`${server.url}/geo/schools.geojson`)).json();
     expect(schools.features).toHaveLength(await count(`SELECT count(*) n FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE w.province_code = '79'`));
     expect(schools.features[0].properties).toEqual(expect.objectContaining({ id: expect.any(String), level: expect.any(String), synthetic: expect.any(Boolean) }));
   });
 
   it('refuses a bad province code and unknown layers with a 4xx', async () => {
-    const res = await fetch(`${url}/geo/wards.geojson?province=1%27%20or%201=1`, { headers: { 'accept-language': 'en' } });
+    const res = await fetch(`${server.url}/geo/wards.geojson?province=1%27%20or%201=1`, { headers: { 'accept-language': 'en' } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/Province code/);
-    expect((await fetch(`${url}/geo/nope.geojson`)).status).toBe(404);
+    expect((await fetch(`${server.url}/geo/nope.geojson`)).status).toBe(404);
   });
 });

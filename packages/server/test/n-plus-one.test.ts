@@ -1,18 +1,14 @@
 // Golden operations: the number of SQL statements a query issues must not grow with the page size.
 // A regression to one query per school (N+1) fails here loudly.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql, startTestServer } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { gql, useTestServer } from './support.ts';
 
 const statements: string[] = [];
-let ctx: Awaited<ReturnType<typeof startTestServer>>;
-beforeAll(async () => {
-  ctx = await startTestServer({ onStatement: (s) => statements.push(s) });
-});
-afterAll(() => ctx.stop());
+const server = useTestServer({ onStatement: (s) => statements.push(s) });
 
 async function countStatements(query: string, variables: Record<string, unknown>) {
   statements.length = 0;
-  const { body } = await gql(ctx.server.url, query, variables);
+  const { body } = await gql(server.url, query, variables);
   expect(body.errors).toBeUndefined();
   if (process.env.EDUGIS_SHOW_SQL) console.log(statements.join('\n---\n'));
   return { n: statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s.trim())).length, body };
@@ -34,6 +30,12 @@ describe('no N+1', () => {
     expect(small.n).toBeGreaterThanOrEqual(3); // the counter sees the page, the count and the batched location
     expect(large.n).toBe(small.n);
     expect(large.n).toBeLessThanOrEqual(8);
+  });
+
+  it('a bbox page with its totalCount runs the spatial filter once, not once per field', async () => {
+    const { body } = await countStatements(`{ schools(first: 5, bbox: [106.69, 10.77, 106.71, 10.79]) { totalCount edges { node { id } } } }`, {});
+    expect(body.data.schools.totalCount).toBeGreaterThan(5);
+    expect(statements.filter((s) => s.includes('ST_Intersects')).length).toBe(1);
   });
 
   it('the wards list with school counts is a fixed number of statements', async () => {

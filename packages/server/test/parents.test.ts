@@ -1,18 +1,12 @@
 // The parents' questions: which school is my home zoned for, what is near, find a school or a ward.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveDataDir } from '@edugis/db';
-import { gql, startTestServer } from './support.ts';
+import { gql, useTestServer } from './support.ts';
 
-let ctx: Awaited<ReturnType<typeof startTestServer>>;
-let url: string;
-beforeAll(async () => {
-  ctx = await startTestServer();
-  url = ctx.server.url;
-});
-afterAll(() => ctx.stop());
-const sqlRows = <T>(text: string, params: unknown[] = []) => ctx.db.raw.query<T>(text, params);
+const server = useTestServer();
+const sqlRows = <T>(text: string, params: unknown[] = []) => server.ctx.db.raw.query<T>(text, params);
 
 const ZONES = `query($lng: Float!, $lat: Float!, $y: String) { enrollmentZonesAt(longitude: $lng, latitude: $lat, schoolYear: $y) {
   covered message schoolYear ward { code }
@@ -26,7 +20,7 @@ describe('enrollmentZonesAt', () => {
       WHERE w.id IN (SELECT id FROM admin_unit WHERE level = 'WARD' AND valid_to IS NULL AND province_code = '79' ORDER BY md5(id) LIMIT 8)`);
     expect(points.length).toBe(16);
     for (const p of points) {
-      const { body } = await gql(url, ZONES, { lng: p.lng, lat: p.lat });
+      const { body } = await gql(server.url, ZONES, { lng: p.lng, lat: p.lat });
       for (const [grade, level] of [[1, 'PRIMARY'], [6, 'LOWER_SECONDARY']] as const) {
         const [expected] = await sqlRows<{ id: string }>(`SELECT id FROM school WHERE ward_id = $1 AND ownership = 'PUBLIC' AND $2::"SchoolLevel" = ANY(levels)
           ORDER BY ST_Distance(location, ST_SetSRID(ST_MakePoint($3, $4), 4326)) LIMIT 1`, [p.ward, level, p.lng, p.lat]);
@@ -40,11 +34,11 @@ describe('enrollmentZonesAt', () => {
   it('explains the answer in the user\'s language, with the distance, and says the zone is synthetic', async () => {
     const [s] = await sqlRows<{ lng: number; lat: number; name: string }>(`SELECT ST_X(location) lng, ST_Y(location) lat, name FROM school
       WHERE ownership = 'PUBLIC' AND levels = '{PRIMARY}' AND ward_id = '26740@2025-07-01' ORDER BY id LIMIT 1`);
-    const vi = (await gql(url, ZONES, { lng: s!.lng + 0.0005, lat: s!.lat })).body.data.enrollmentZonesAt.grades[0];
+    const vi = (await gql(server.url, ZONES, { lng: s!.lng + 0.0005, lat: s!.lat })).body.data.enrollmentZonesAt.grades[0];
     expect(vi.explanation).toContain(`khu vực tuyển sinh lớp 1 năm học 2026-2027 của ${s!.name}`);
     expect(vi.explanation).toMatch(/cách trường \d+ m theo đường chim bay/);
     expect(vi.explanation).toMatch(/mô phỏng/);
-    const en = (await gql(url, ZONES, { lng: s!.lng + 0.0005, lat: s!.lat }, 'en')).body.data.enrollmentZonesAt.grades[0];
+    const en = (await gql(server.url, ZONES, { lng: s!.lng + 0.0005, lat: s!.lat }, 'en')).body.data.enrollmentZonesAt.grades[0];
     expect(en.explanation).toMatch(new RegExp(`grade 1 admission zone of ${s!.name} for 2026-2027, \\d+ m from the school`));
     expect(en.explanation).toMatch(/synthetic admission zone/);
     expect(en.zones[0].distanceMeters).toBeGreaterThan(40);
@@ -58,7 +52,7 @@ describe('enrollmentZonesAt', () => {
       LATERAL ST_PointOnSurface(ST_Intersection(ST_Boundary(a.area), ST_Boundary(b.area))) p
       WHERE a.school_year = '2026-2027' AND a.entry_grade = 1 AND a.area && b.area AND ST_Touches(a.area, b.area)
         AND ST_Covers(a.area, p) AND ST_Covers(b.area, p) LIMIT 1`);
-    const g = (await gql(url, ZONES, { lng: b!.lng, lat: b!.lat })).body.data.enrollmentZonesAt.grades[0];
+    const g = (await gql(server.url, ZONES, { lng: b!.lng, lat: b!.lat })).body.data.enrollmentZonesAt.grades[0];
     expect(g.status).toBe('SEVERAL_ZONES');
     expect(g.zones.map((z: { zone: { school: { id: string } } }) => z.zone.school.id).sort()).toEqual([b!.a, b!.b].sort());
     expect(g.nearestCandidates.length).toBeGreaterThan(0);
@@ -66,10 +60,10 @@ describe('enrollmentZonesAt', () => {
   });
 
   it('answers honestly outside the covered region and where no zones exist', async () => {
-    const sea = (await gql(url, ZONES, { lng: 107.3, lat: 9.9 }, 'en')).body.data.enrollmentZonesAt;
+    const sea = (await gql(server.url, ZONES, { lng: 107.3, lat: 9.9 }, 'en')).body.data.enrollmentZonesAt;
     expect(sea).toMatchObject({ covered: false, grades: [] });
     expect(sea.message).toMatch(/outside the area/);
-    const hanoi = (await gql(url, ZONES, { lng: 105.8542, lat: 21.0285 }, 'en')).body.data.enrollmentZonesAt; // Hoàn Kiếm: wards, no zones yet
+    const hanoi = (await gql(server.url, ZONES, { lng: 105.8542, lat: 21.0285 }, 'en')).body.data.enrollmentZonesAt; // Hoàn Kiếm: wards, no zones yet
     expect(hanoi.covered).toBe(true);
     expect(hanoi.grades.map((g: { status: string }) => g.status)).toEqual(['NO_ZONE', 'NO_ZONE']);
     expect(hanoi.grades[0].explanation).toMatch(/^No grade 1 admission zone for 2026-2027 contains this address\./);
@@ -83,7 +77,7 @@ describe('enrollmentZonesAt', () => {
       [{ lng: 106.7, lat: 10.78, y: "'; DROP TABLE school; --" }, /Không có dữ liệu tuyển sinh cho năm học/],
     ];
     for (const [vars, re] of cases) {
-      const { status, body } = await gql(url, ZONES, vars);
+      const { status, body } = await gql(server.url, ZONES, vars);
       expect(status).toBeLessThan(500);
       expect(body.errors![0]!.message).toMatch(re);
       expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
@@ -97,7 +91,7 @@ const NEAREST = `query($lng: Float!, $lat: Float!, $level: SchoolLevel!, $limit:
 
 describe('nearestSchools', () => {
   it('returns the k nearest in order with distances equal to PostGIS ST_Distance on geography', async () => {
-    const { body } = await gql(url, NEAREST, { lng: 106.66, lat: 10.76, level: 'LOWER_SECONDARY', limit: 10 });
+    const { body } = await gql(server.url, NEAREST, { lng: 106.66, lat: 10.76, level: 'LOWER_SECONDARY', limit: 10 });
     const truth = await sqlRows<{ id: string; d: number }>(`SELECT id, ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(106.66, 10.76), 4326)::geography) d
       FROM school WHERE 'LOWER_SECONDARY' = ANY(levels) ORDER BY d, id LIMIT 10`);
     const got = body.data.nearestSchools as { distanceMeters: number; walkingMinutes: number; school: { id: string } }[];
@@ -107,7 +101,7 @@ describe('nearestSchools', () => {
   });
 
   it('filters by ownership, digital school and distance', async () => {
-    const { body } = await gql(url, NEAREST, { lng: 106.7, lat: 10.78, level: 'PRIMARY', limit: 20, max: 3000, own: 'PUBLIC', digital: true });
+    const { body } = await gql(server.url, NEAREST, { lng: 106.7, lat: 10.78, level: 'PRIMARY', limit: 20, max: 3000, own: 'PUBLIC', digital: true });
     const got = body.data.nearestSchools as { distanceMeters: number; school: { id: string; ownership: string } }[];
     expect(got.length).toBeGreaterThan(0);
     for (const n of got) {
@@ -122,7 +116,7 @@ describe('nearestSchools', () => {
     for (const [vars, re] of [
       [{ limit: 0 }, /từ 1 đến 100/], [{ limit: 1_000_000 }, /từ 1 đến 100/], [{ max: -5 }, /lớn hơn 0/], [{ max: 0 }, /lớn hơn 0/], [{ lat: 95 }, /vĩ độ/],
     ] as const) {
-      const { body } = await gql(url, NEAREST, { lng: 106.7, lat: 10.78, level: 'PRIMARY', ...vars });
+      const { body } = await gql(server.url, NEAREST, { lng: 106.7, lat: 10.78, level: 'PRIMARY', ...vars });
       expect(body.errors![0]!.message).toMatch(re);
     }
   });
@@ -132,7 +126,7 @@ const SEARCH = `query($t: String!, $n: Int) { search(text: $t, limit: $n) { kind
 
 describe('search', () => {
   const first = async (text: string, kind?: string) => {
-    const { body } = await gql(url, SEARCH, { t: text, n: 10 });
+    const { body } = await gql(server.url, SEARCH, { t: text, n: 10 });
     expect(body.errors, text).toBeUndefined();
     return (body.data.search as { kind: string; label: string }[]).filter((h) => !kind || h.kind === kind)[0];
   };
@@ -146,7 +140,7 @@ describe('search', () => {
   });
 
   it('finds a pre-2025 ward with its district and leads to the wards it went into, as the crosswalk says', async () => {
-    const { body } = await gql(url, SEARCH, { t: 'Phường 12, Quận 3', n: 5 });
+    const { body } = await gql(server.url, SEARCH, { t: 'Phường 12, Quận 3', n: 5 });
     const hit = body.data.search[0];
     expect(hit).toMatchObject({ kind: 'FORMER_WARD', label: 'Phường 12, Quận 3' });
     const csv = readFileSync(join(resolveDataDir()!, 'admin/hcmc_ward_crosswalk_2025.csv'), 'utf8').split('\n')
@@ -156,14 +150,14 @@ describe('search', () => {
 
   it('treats SQL and regex metacharacters as text, and refuses empty or overlong text', async () => {
     for (const t of ["'; DROP TABLE school; --", '%_\\', '.*+?()[]{}|^$', 'a'.repeat(200)]) {
-      const { status, body } = await gql(url, SEARCH, { t });
+      const { status, body } = await gql(server.url, SEARCH, { t });
       expect(status, t).toBe(200);
       expect(body.errors, t).toBeUndefined();
     }
     for (const [t, re] of [['   ', /Hãy nhập từ khóa/], ['x'.repeat(10_000), /tối đa 200 ký tự/]] as const) {
-      expect((await gql(url, SEARCH, { t })).body.errors![0]!.message).toMatch(re);
+      expect((await gql(server.url, SEARCH, { t })).body.errors![0]!.message).toMatch(re);
     }
-    expect((await gql(url, SEARCH, { t: 'nguyen', n: 51 })).body.errors![0]!.message).toMatch(/từ 1 đến 50/);
+    expect((await gql(server.url, SEARCH, { t: 'nguyen', n: 51 })).body.errors![0]!.message).toMatch(/từ 1 đến 50/);
     const [{ n }] = (await sqlRows<{ n: number }>('SELECT count(*)::int n FROM school')) as [{ n: number }];
     expect(n).toBeGreaterThan(2000);
   });

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { freshDatabase } from '@edugis/db/testing';
 import { startServer, type RunningServer } from '../src/index.ts';
 
@@ -17,4 +18,15 @@ export async function gql<T = any>(url: string, query: string, variables: Record
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, body: (await res.json()) as { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+}
+
+/** Starts the test server before this file's tests and stops it after; read `.ctx` / `.url` inside tests. */
+export function useTestServer(opts: { onStatement?: (sql: string) => void } = {}) {
+  const handle = {} as { ctx: Awaited<ReturnType<typeof startTestServer>>; url: string };
+  beforeAll(async () => {
+    handle.ctx = await startTestServer(opts);
+    handle.url = handle.ctx.server.url;
+  });
+  afterAll(() => handle.ctx?.stop());
+  return handle;
 }

@@ -91,7 +91,7 @@ builder.queryFields((t) => ({
   schools: t.prismaConnection({
     type: 'School',
     cursor: 'id',
-    totalCount: async (_root, args, ctx) => prisma().school.count({ where: await schoolWhere(args, ctx.lang) }),
+    totalCount: async (_root, args, ctx) => prisma().school.count({ where: await schoolWhere(args, ctx) }),
     description:
       `Schools, ordered by id, a page at a time (first/after; at most ${MAX_PAGE_SIZE} a page). Filters combine with AND: ` +
       '`level` (schools teaching that level, multi-level schools included), `ownership`, `wardCode` (today\'s 5-digit ward/commune code), ' +
@@ -109,7 +109,7 @@ builder.queryFields((t) => ({
       for (const n of [args.first, args.last]) {
         if (n != null && (n < 1 || n > MAX_PAGE_SIZE)) throw userError(ctx.lang, 'error.pageSize', { max: MAX_PAGE_SIZE });
       }
-      const where = await schoolWhere(args, ctx.lang);
+      const where = await schoolWhere(args, ctx);
       return prisma().school.findMany({ ...query, where, orderBy: { id: 'asc' } });
     },
   }),
@@ -132,7 +132,20 @@ builder.queryFields((t) => ({
   }),
 }));
 
-async function schoolWhere(
+// The page and its totalCount need the same filter; a bbox filter is a spatial query, so it is built once per
+// request and argument set, not once per field.
+const whereCache = new WeakMap<object, Map<string, ReturnType<typeof buildSchoolWhere>>>();
+function schoolWhere(args: Parameters<typeof buildSchoolWhere>[0], ctx: { lang: 'vi' | 'en' }) {
+  const { level, ownership, wardCode, provinceCode, bbox, synthetic } = args;
+  const key = JSON.stringify([level, ownership, wardCode, provinceCode, bbox, synthetic]);
+  let perRequest = whereCache.get(ctx);
+  if (!perRequest) whereCache.set(ctx, (perRequest = new Map()));
+  let where = perRequest.get(key);
+  if (!where) perRequest.set(key, (where = buildSchoolWhere(args, ctx.lang)));
+  return where;
+}
+
+async function buildSchoolWhere(
   args: { level?: string | null; ownership?: string | null; wardCode?: string | null; provinceCode?: string | null; bbox?: number[] | null; synthetic?: boolean | null },
   lang: 'vi' | 'en',
 ) {
