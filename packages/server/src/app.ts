@@ -8,13 +8,14 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
+import expressStaticGzip from 'express-static-gzip';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import depthLimit from 'graphql-depth-limit';
 import { sql } from '@edugis/prisma-postgis';
 import type { Database } from '@edugis/db';
 import { setDatabase } from './db.ts';
 import { maskError } from './errors.ts';
-import { schoolsGeoJson, wardsGeoJson } from './geo.ts';
+import { schoolsGeoJson, TILE_MAX_ZOOM, wardsGeoJson, wardsTile, type Bbox } from './geo.ts';
 import { pickLang, translator, type Lang } from './i18n.ts';
 import { schema } from './schema/index.ts';
 import type { Context } from './builder.ts';
@@ -26,6 +27,18 @@ export interface RunningServer {
   url: string;
   port: number;
   close(): Promise<void>;
+}
+
+const MAX_BBOX_SIDE = 3;
+
+/** "west,south,east,north" in WGS84 degrees, west < east, south < north, at most MAX_BBOX_SIDE degrees a side. */
+function parseBbox(text: string): Bbox | null {
+  const n = text.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
+  if (n.length !== 4 || !n.every(Number.isFinite)) return null;
+  const [w, s, e, no] = n as Bbox;
+  if (w < -180 || e > 180 || s < -90 || no > 90 || w >= e || s >= no) return null;
+  if (e - w > MAX_BBOX_SIDE || no - s > MAX_BBOX_SIDE) return null;
+  return [w, s, e, no];
 }
 
 export async function health(db: Database) {
@@ -69,24 +82,53 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => ({ lang: pickLang(req.headers['accept-language']) }) }),
+    expressMiddleware(apollo, { context: async ({ req }) => ({ lang: pickLang(req.headers['accept-language']), ip: req.ip ?? req.socket.remoteAddress ?? '' }) }),
   );
 
-  app.get('/geo/:layer.geojson', async (req, res, next) => {
-    const lang = requestLang.getStore() ?? 'vi';
+  const badRequest = (res: Response, key: string, vars: Record<string, unknown> = {}) =>
+    res.status(400).json({ error: translator(requestLang.getStore() ?? 'vi')(key, vars) });
+  const provinceOf = (req: Request, res: Response): string | null => {
     const province = String(req.query.province ?? '79');
-    if (!/^\d{2}$/.test(province)) {
-      res.status(400).json({ error: translator(lang)('error.invalidProvinceCode', { code: province.slice(0, 20) }) });
-      return;
-    }
-    const build = req.params.layer === 'wards' ? wardsGeoJson : req.params.layer === 'schools' ? schoolsGeoJson : null;
-    if (!build) {
-      res.status(404).json({ error: translator(lang)('error.notFound') });
+    if (/^\d{2}$/.test(province)) return province;
+    badRequest(res, 'error.invalidProvinceCode', { code: province.slice(0, 20) });
+    return null;
+  };
+
+  // ?province=79 (default) or, for schools, ?bbox=west,south,east,north (at most 3° a side: the map's view).
+  app.get('/geo/:layer.geojson', async (req, res, next) => {
+    const layer = req.params.layer;
+    if (layer !== 'wards' && layer !== 'schools') {
+      res.status(404).json({ error: translator(requestLang.getStore() ?? 'vi')('error.notFound') });
       return;
     }
     try {
-      const body = await build(province);
+      let body: string;
+      if (layer === 'schools' && req.query.bbox !== undefined) {
+        const bbox = parseBbox(String(req.query.bbox));
+        if (!bbox) return void badRequest(res, 'error.invalidMapBbox', { max: MAX_BBOX_SIDE });
+        body = await schoolsGeoJson({ bbox });
+      } else {
+        const province = provinceOf(req, res);
+        if (!province) return;
+        body = layer === 'wards' ? await wardsGeoJson(province) : await schoolsGeoJson({ provinceCode: province });
+      }
       res.type('application/geo+json').set('Cache-Control', 'public, max-age=300').send(body);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.get('/tiles/wards/:z/:x/:y.pbf', async (req, res, next) => {
+    const [z, x, y] = [req.params.z, req.params.x, req.params.y].map(Number) as [number, number, number];
+    const ok = [z, x, y].every(Number.isInteger) && z >= 0 && z <= TILE_MAX_ZOOM && x >= 0 && y >= 0 && x < 2 ** z && y < 2 ** z;
+    if (!ok) return void badRequest(res, 'error.invalidTile', { max: TILE_MAX_ZOOM });
+    const province = provinceOf(req, res);
+    if (!province) return;
+    try {
+      const tile = await wardsTile(province, z, x, y);
+      res.set('Cache-Control', 'public, max-age=300');
+      if (!tile) return void res.status(204).end();
+      res.type('application/vnd.mapbox-vector-tile').send(Buffer.from(tile));
     } catch (err) {
       next(err);
     }
@@ -94,8 +136,17 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
 
   const webDist = opts.webDist ?? WEB_DIST;
   if (existsSync(join(webDist, 'index.html'))) {
-    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }));
-    app.get(/^\/(?!graphql|geo\/|healthz).*/, (_req, res) => res.sendFile(join(webDist, 'index.html')));
+    // Pre-compressed Brotli/gzip copies written at build time (packages/web/scripts/compress.mjs) when the
+    // browser accepts them; hashed assets never change, so they are cached for a year.
+    app.use(expressStaticGzip(webDist, {
+      enableBrotli: true,
+      orderPreference: ['br', 'gz'],
+      serveStatic: {
+        index: 'index.html',
+        setHeaders: (res, path) => res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      },
+    }));
+    app.get(/^\/(?!graphql|geo\/|tiles\/|healthz).*/, (_req, res) => res.sendFile(join(webDist, 'index.html')));
   } else {
     app.get('/', (_req, res) => {
       res.status(503).type('text/plain; charset=utf-8').send('The web app is not built. Run: pnpm --filter @edugis/web build');

@@ -9,6 +9,8 @@ import { prisma } from './db.ts';
 
 export interface Context {
   lang: Lang;
+  /** The client's address, for rate limits (never stored as is). */
+  ip: string;
 }
 
 export const MAX_PAGE_SIZE = 200;
@@ -16,7 +18,7 @@ export const MAX_PAGE_SIZE = 200;
 export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
   Context: Context;
-  Scalars: { Date: { Input: Date; Output: Date } };
+  Scalars: { Date: { Input: Date; Output: Date }; GeoJSON: { Input: unknown; Output: unknown } };
   DefaultFieldNullability: false;
 }>({
   plugins: [PrismaPlugin, RelayPlugin, DataloaderPlugin],

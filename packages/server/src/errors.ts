@@ -4,7 +4,7 @@ import { PostgisInputError } from '@edugis/prisma-postgis';
 import { translator, type Lang } from './i18n.ts';
 
 export const USER_ERROR_CODES = new Set([
-  'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'NOT_FOUND', 'PERSISTED_QUERY_NOT_FOUND',
+  'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'NOT_FOUND', 'PERSISTED_QUERY_NOT_FOUND', 'RATE_LIMITED',
 ]);
 
 export function userError(lang: Lang, key: string, vars: Record<string, unknown> = {}, code = 'BAD_USER_INPUT'): GraphQLError {

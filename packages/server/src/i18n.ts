@@ -9,6 +9,8 @@ const resources = {
       error: {
         internal: 'Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau.',
         invalidBbox: 'Khung bao (bbox) không hợp lệ: cần 4 số [tây, nam, đông, bắc] với kinh độ −180..180, vĩ độ −90..90, tây < đông và nam < bắc.',
+        invalidMapBbox: 'Khung bao (bbox) không hợp lệ: cần "tây,nam,đông,bắc" với kinh độ −180..180, vĩ độ −90..90, tây < đông, nam < bắc, mỗi cạnh tối đa {{max}} độ.',
+        invalidTile: 'Ô bản đồ không hợp lệ: mức thu phóng từ 0 đến {{max}}, x và y từ 0 đến 2^z − 1.',
         invalidWardCode: 'Mã phường/xã "{{code}}" không hợp lệ: mã gồm 5 chữ số, ví dụ 26740.',
         invalidProvinceCode: 'Mã tỉnh/thành phố "{{code}}" không hợp lệ: mã gồm 2 chữ số, ví dụ 79.',
         unknownWard: 'Không có phường/xã hiện hành nào mang mã {{code}}.',
@@ -22,6 +24,10 @@ const resources = {
         invalidDistance: 'Khoảng cách phải lớn hơn 0 và không quá {{max}} m.',
         emptySearch: 'Hãy nhập từ khóa tìm kiếm.',
         searchTooLong: 'Từ khóa tìm kiếm quá dài (tối đa {{max}} ký tự).',
+        emptyReport: 'Hãy mô tả vấn đề (ví dụ: trường thực tế nằm ở đâu).',
+        reportTooLong: 'Nội dung phản ánh quá dài (tối đa {{max}} ký tự).',
+        unknownSchool: 'Không có trường nào mang mã "{{id}}".',
+        tooManyReports: 'Bạn đã gửi quá nhiều phản ánh (tối đa {{max}} lần mỗi giờ). Vui lòng thử lại sau.',
         unknownSchoolYear: 'Không có dữ liệu tuyển sinh cho năm học "{{year}}". Các năm học có dữ liệu: {{known}}.',
       },
       zone: {
@@ -47,6 +53,8 @@ const resources = {
       error: {
         internal: 'Something went wrong on the server. Please try again later.',
         invalidBbox: 'Invalid bbox: give 4 numbers [west, south, east, north] with longitude −180..180, latitude −90..90, west < east and south < north.',
+        invalidMapBbox: 'Invalid bbox: give "west,south,east,north" with longitude −180..180, latitude −90..90, west < east, south < north, at most {{max}} degrees a side.',
+        invalidTile: 'Invalid map tile: zoom from 0 to {{max}}, x and y from 0 to 2^z − 1.',
         invalidWardCode: 'Ward/commune code "{{code}}" is not valid: codes have 5 digits, e.g. 26740.',
         invalidProvinceCode: 'Province code "{{code}}" is not valid: codes have 2 digits, e.g. 79.',
         unknownWard: 'No current ward/commune has code {{code}}.',
@@ -60,6 +68,10 @@ const resources = {
         invalidDistance: 'The distance must be above 0 and at most {{max}} m.',
         emptySearch: 'Type something to search for.',
         searchTooLong: 'The search text is too long (at most {{max}} characters).',
+        emptyReport: 'Please describe the problem (for example, where the school really is).',
+        reportTooLong: 'The report is too long (at most {{max}} characters).',
+        unknownSchool: 'There is no school with id "{{id}}".',
+        tooManyReports: 'You have sent too many reports (at most {{max}} an hour). Please try again later.',
         unknownSchoolYear: 'There is no admissions data for school year "{{year}}". School years with data: {{known}}.',
       },
       zone: {

@@ -12,11 +12,13 @@ const newest = (p) => {
   return Math.max(0, ...readdirSync(p).map((f) => newest(join(p, f))));
 };
 const built = join(root, 'dist', 'index.html');
-const inputs = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((f) => join(root, f)).filter(existsSync);
+const inputs = ['src', 'index.html', 'vite.config.ts', 'package.json', 'scripts/compress.mjs'].map((f) => join(root, f)).filter(existsSync);
 const stale = process.env.EDUGIS_WEB_REBUILD === '1' || !existsSync(built) || Math.max(...inputs.map(newest)) > statSync(built).mtimeMs;
 if (!stale) {
   console.log('web: dist/ is up to date');
   process.exit(0);
 }
 const res = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-process.exit(res.status ?? 1);
+if (res.status !== 0) process.exit(res.status ?? 1);
+const zip = spawnSync(process.execPath, [join(root, 'scripts', 'compress.mjs')], { cwd: root, stdio: 'inherit' });
+process.exit(zip.status ?? 1);

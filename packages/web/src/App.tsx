@@ -1,37 +1,96 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
-import { MapView } from './MapView.tsx';
-import { LEVEL_COLORS, type LegendLevel } from './mapStyle.ts';
-import { DATASET, SCHOOL, ZONES_AT, type DatasetResult, type SchoolResult, type ZonesAtResult } from './queries.ts';
+import type { FeatureCollection } from 'geojson';
+import { Compare } from './Compare.tsx';
+import { Filters } from './Filters.tsx';
+import { MapView, type Focus, type ListState } from './MapView.tsx';
+import { DIGITAL_COLOR, LEVEL_COLORS, type LegendLevel } from './mapStyle.ts';
+import { DATASET, type DatasetResult, type SchoolDetails, type SearchHit } from './queries.ts';
+import { SchoolList } from './SchoolList.tsx';
+import { SchoolProfile, latestZones } from './SchoolProfile.tsx';
+import { SearchBox } from './SearchBox.tsx';
+import { MAX_COMPARE, readState, writeState, type AppState, type SchoolPoint } from './url.ts';
+import { ZonePanel } from './ZonePanel.tsx';
 
 export function App() {
   const { t, i18n } = useTranslation();
-  const [selected, setSelected] = useState<string | null>(null);
-  const [place, setPlace] = useState<{ lng: number; lat: number } | null>(null);
+  const [state, setState] = useState<AppState>(() => readState(location.search));
+  const [focus, setFocus] = useState<Focus | null>(null);
+  const [visible, setVisible] = useState<{ schools: SchoolPoint[]; state: ListState }>({ schools: [], state: 'loading' });
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const [zone, setZone] = useState<FeatureCollection | null>(null);
+  const [compareOpen, setCompareOpen] = useState(state.compare.length > 1);
+  const [geoError, setGeoError] = useState<string | null>(null);
   const [{ data: ds }, refetchDataset] = useQuery<DatasetResult>({ query: DATASET });
-  // The notice is written by the server in the request's language: ask again when the language changes.
   const lang = i18n.language;
+
+  // The address bar always holds a link to what is on screen (the map view is MapLibre's "#map=…").
+  useEffect(() => {
+    history.replaceState(null, '', `${location.pathname}${writeState(state, lang)}${location.hash}`);
+  }, [state, lang]);
+  // The notice is written by the server in the request's language: ask again when the language changes.
   useEffect(() => {
     if (ds) refetchDataset({ requestPolicy: 'network-only' });
+    document.documentElement.lang = lang;
+    document.title = t('appTitle');
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lang]);
-  const attribution = useMemo(() => (ds ? ds.dataset.sources.filter((s) => !s.isSynthetic).map((s) => s.attribution) : []), [ds]);
-  const uniqueAttribution = useMemo(() => [...new Set(attribution)], [attribution]);
+  const attribution = useMemo(() => [...new Set(ds ? ds.dataset.sources.filter((s) => !s.isSynthetic).map((s) => s.attribution) : [])], [ds]);
 
+  const update = (patch: Partial<AppState>) => setState((s) => ({ ...s, ...patch }));
+  const openSchool = (id: string, at?: [number, number]) => {
+    update({ school: id, place: null });
+    if (at) setFocus({ key: Date.now(), center: at, zoom: 16 });
+  };
+  const pickHit = (hit: SearchHit) => {
+    if (hit.kind === 'SCHOOL' && hit.school) {
+      const loc = hit.school.location;
+      openSchool(hit.school.id, loc ? [loc.longitude, loc.latitude] : undefined);
+    } else if (hit.ward?.bbox) {
+      setFocus({ key: Date.now(), bounds: hit.ward.bbox });
+    }
+  };
+  const locate = () => {
+    setGeoError(null);
+    if (!navigator.geolocation) return setGeoError(t('geoUnavailable'));
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        const at: [number, number] = [pos.coords.longitude, pos.coords.latitude];
+        update({ place: at, school: null });
+        setFocus({ key: Date.now(), center: at, zoom: 15 });
+      },
+      (err) => setGeoError(err.code === err.PERMISSION_DENIED ? t('geoDenied') : t('geoUnavailable')),
+      { enableHighAccuracy: true, timeout: 10_000 },
+    );
+  };
   const switchLanguage = () => {
     const next = i18n.language === 'vi' ? 'en' : 'vi';
     void i18n.changeLanguage(next);
     localStorage.setItem('edugis.lang', next);
-    document.documentElement.lang = next;
   };
+  const toggleCompare = (id: string) =>
+    setState((s) => {
+      const compare = s.compare.includes(id) ? s.compare.filter((c) => c !== id) : [...s.compare, id].slice(0, MAX_COMPARE);
+      if (compare.length > 1 && !s.compare.includes(id)) setCompareOpen(true);
+      return { ...s, compare };
+    });
+  const onLoaded = useCallback((s: SchoolDetails) => setZone(latestZones(s)), []);
+  const onVisible = useCallback((schools: SchoolPoint[], st: ListState) => setVisible({ schools, state: st }), []);
+  useEffect(() => { if (!state.school && !state.place) setZone(null); }, [state.school, state.place]);
 
   return (
     <div className="app">
       <header className="header">
         <h1>{t('appTitle')}</h1>
-        <span className="region">{t('region')}</span>
-        <button type="button" className="lang" onClick={switchLanguage} aria-label={`${t('language')}: ${t('switchTo')}`} data-testid="lang-switch">
+        <SearchBox onPick={pickHit} />
+        <button type="button" className="header-btn" onClick={locate} data-testid="locate">{t('myLocation')}</button>
+        {state.compare.length > 0 && (
+          <button type="button" className="header-btn" onClick={() => setCompareOpen((o) => !o)} aria-expanded={compareOpen} data-testid="compare-open">
+            {t('compareButton', { n: state.compare.length })}
+          </button>
+        )}
+        <button type="button" className="lang" onClick={switchLanguage} lang={lang === 'vi' ? 'en' : 'vi'} aria-label={`${t('language')}: ${t('switchTo')}`} data-testid="lang-switch">
           {t('switchTo')}
         </button>
       </header>
@@ -42,38 +101,57 @@ export function App() {
       )}
       <main className="main">
         <MapView
-          attribution={uniqueAttribution}
-          onSelect={(id) => { setPlace(null); setSelected(id); }}
-          onPlace={(lng, lat) => { setSelected(null); setPlace({ lng, lat }); }}
+          attribution={attribution}
+          filters={state.filters}
+          selected={state.school}
+          highlight={highlight}
+          place={state.place}
+          zone={zone}
+          focus={focus}
+          onSelect={(id) => openSchool(id)}
+          onPlace={(lng, lat) => update({ place: [lng, lat], school: null })}
+          onVisible={onVisible}
         />
         <aside className="side">
+          <Filters value={state.filters} onChange={(filters) => update({ filters })} />
+          {geoError && <p role="alert" className="error">{geoError}</p>}
+          <section aria-live="polite" data-testid="school-panel">
+            {state.school ? (
+              <SchoolProfile
+                key={state.school}
+                id={state.school}
+                inCompare={state.compare.includes(state.school)}
+                compareFull={state.compare.length >= MAX_COMPARE}
+                onToggleCompare={() => toggleCompare(state.school!)}
+                onClose={() => update({ school: null })}
+                onLoaded={onLoaded}
+              />
+            ) : state.place ? (
+              <ZonePanel lng={state.place[0]} lat={state.place[1]} onOpen={(id) => openSchool(id)} onClose={() => update({ place: null })} onZones={setZone} />
+            ) : (
+              <p className="hint">{t('selectHint')}</p>
+            )}
+          </section>
+          <SchoolList
+            schools={visible.schools}
+            state={visible.state}
+            place={state.place}
+            selected={state.school}
+            onOpen={(s) => openSchool(s.id, [s.lng, s.lat])}
+            onHighlight={setHighlight}
+          />
           <section aria-labelledby="legend-h" data-testid="legend">
             <h2 id="legend-h">{t('legend')}</h2>
             <ul className="legend">
               {(Object.keys(LEVEL_COLORS) as LegendLevel[]).map((l) => (
-                <li key={l}>
-                  <span className="dot" style={{ background: LEVEL_COLORS[l] }} aria-hidden="true" />
-                  {t(`level.${l}`)}
-                </li>
+                <li key={l}><span className="dot" style={{ background: LEVEL_COLORS[l] }} aria-hidden="true" />{t(`level.${l}`)}</li>
               ))}
-              <li>
-                <span className="dot dot-real" aria-hidden="true" />
-                {t('realSchool')}
-              </li>
-              <li>
-                <span className="swatch-ward" aria-hidden="true" />
-                {t('wards')}
-              </li>
+              <li><span className="dot dot-real" aria-hidden="true" />{t('realSchool')}</li>
+              <li><span className="dot dot-digital" style={{ background: `radial-gradient(${DIGITAL_COLOR} 35%, #888 40%)` }} aria-hidden="true" />{t('digitalMark')}</li>
+              <li><span className="dot dot-cluster" aria-hidden="true" />{t('clusterMark')}</li>
+              <li><span className="swatch-zone" aria-hidden="true" />{t('zoneMark')}</li>
+              <li><span className="swatch-ward" aria-hidden="true" />{t('wards')}</li>
             </ul>
-          </section>
-          <section aria-live="polite" data-testid="school-panel">
-            {selected ? (
-              <SchoolPanel id={selected} onClose={() => setSelected(null)} />
-            ) : place ? (
-              <ZonePanel lng={place.lng} lat={place.lat} onOpen={setSelected} onClose={() => setPlace(null)} />
-            ) : (
-              <p className="hint">{t('selectHint')}</p>
-            )}
           </section>
           {ds && (
             <section aria-labelledby="sources-h" data-testid="sources">
@@ -92,81 +170,15 @@ export function App() {
           )}
         </aside>
       </main>
-    </div>
-  );
-}
-
-function SchoolPanel({ id, onClose }: { id: string; onClose: () => void }) {
-  const { t, i18n } = useTranslation();
-  const [{ data, fetching }] = useQuery<SchoolResult>({ query: SCHOOL, variables: { id } });
-  if (fetching && !data) return <p>{t('loading')}</p>;
-  const s = data?.school;
-  if (!s) return null;
-  const latest = s.maturityResults[0];
-  const ward = i18n.language === 'en' ? (s.ward?.fullNameEn ?? s.ward?.fullName) : s.ward?.fullName;
-  return (
-    <article className="school" data-testid="school-details">
-      <h2>{s.name}</h2>
-      <p className={s.isSynthetic ? 'badge badge-synthetic' : 'badge badge-real'}>{s.isSynthetic ? t('synthetic') : t('real')}</p>
-      <dl>
-        <dt>{t('levels')}</dt>
-        <dd>{s.levels.map((l) => t(`level.${l}`)).join(', ')} · {t(`ownership.${s.ownership}`)}</dd>
-        {ward && (<><dt>{t('ward')}</dt><dd>{ward}</dd></>)}
-        {s.capacity != null && (<><dt>{t('capacity')} / {t('enrolment')}</dt><dd>{s.capacity} / {s.enrolment ?? '—'}</dd></>)}
-        {latest && (
-          <>
-            <dt>{t('maturity')} {latest.schoolYear}</dt>
-            <dd>
-              {t('levelN', { n: latest.overallLevel.slice(-1) })}
-              {latest.isDigitalSchool && <span className="badge badge-digital"> {t('digitalSchool')}</span>}
-            </dd>
-          </>
-        )}
-        <dt>{t('source')}</dt>
-        <dd>{s.source.title} ({s.source.licence}){s.sourceRef ? ` · ${s.sourceRef}` : ''}</dd>
-      </dl>
-      <button type="button" onClick={onClose}>{t('close')}</button>
-    </article>
-  );
-}
-
-function ZonePanel({ lng, lat, onOpen, onClose }: { lng: number; lat: number; onOpen: (id: string) => void; onClose: () => void }) {
-  const { t, i18n } = useTranslation();
-  const [{ data, fetching, error }, refetch] = useQuery<ZonesAtResult>({ query: ZONES_AT, variables: { lng, lat } });
-  // The explanation is written by the server in the request's language: ask again when the language changes.
-  const lang = i18n.language;
-  useEffect(() => {
-    if (data) refetch({ requestPolicy: 'network-only' });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lang]);
-  if (fetching && !data) return <p>{t('loading')}</p>;
-  if (error || !data) return <p role="alert">{t('loadError')}</p>;
-  const z = data.enrollmentZonesAt;
-  const ward = i18n.language === 'en' ? (z.ward?.fullNameEn ?? z.ward?.fullName) : z.ward?.fullName;
-  return (
-    <article className="zones" data-testid="zone-panel">
-      <h2>{t('zonesHere')}</h2>
-      {!z.covered ? (
-        <p>{z.message}</p>
-      ) : (
-        <>
-          <p>{ward} · {t('schoolYear')} {z.schoolYear}</p>
-          {z.grades.map((g) => (
-            <section key={g.entryGrade} data-testid={`grade-${g.entryGrade}`}>
-              <h3>{t('entryGrade', { grade: g.entryGrade })}</h3>
-              <ul>
-                {g.zones.map((m) => (
-                  <li key={m.zone.school.id}>
-                    <button type="button" className="link" onClick={() => onOpen(m.zone.school.id)}>{m.zone.school.name}</button>
-                  </li>
-                ))}
-              </ul>
-              <p className="explanation">{g.explanation}</p>
-            </section>
-          ))}
-        </>
+      {compareOpen && state.compare.length > 0 && (
+        <Compare
+          ids={state.compare}
+          place={state.place}
+          onRemove={(id) => toggleCompare(id)}
+          onOpen={(id) => openSchool(id)}
+          onClose={() => setCompareOpen(false)}
+        />
       )}
-      <button type="button" onClick={onClose}>{t('close')}</button>
-    </article>
+    </div>
   );
 }

@@ -1,4 +1,5 @@
-// Map layer styles as typed constants. Offline by design: no basemap, sprites or glyphs are fetched.
+// Map layer styles as typed constants. Offline by design: no basemap, sprites or glyphs are fetched (cluster
+// counts are HTML markers, not map text). Ward boundaries come as vector tiles, schools as GeoJSON of the view.
 import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
 
 export const LEVEL_COLORS = {
@@ -10,35 +11,65 @@ export const LEVEL_COLORS = {
   CONTINUING: '#ff7f0e',
 } as const;
 export type LegendLevel = keyof typeof LEVEL_COLORS;
+export const DIGITAL_COLOR = '#facc15';
 
 /** Opens on HCMC's central wards (old Quận 1 and 3 and their neighbours). */
 export const INITIAL_VIEW = { center: [106.69, 10.78] as [number, number], zoom: 13 };
+/** Schools are clustered up to this zoom; beyond it every school is its own marker. */
+export const CLUSTER_MAX_ZOOM = 13;
+/** Below this zoom the map shows wards only (a province's schools at once would be a heavy download). */
+export const SCHOOLS_MIN_ZOOM = 9;
 
 const levelColor = ['match', ['get', 'level'], ...Object.entries(LEVEL_COLORS).flat(), '#555555'] as unknown as string;
+const notCluster = ['!', ['has', 'point_count']] as unknown as boolean;
+const radius = (base: number) => ['interpolate', ['linear'], ['zoom'], 9, 2 + base, 13, 5 + base, 16, 8 + base] as unknown as number;
 
 export const layers: LayerSpecification[] = [
   { id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } },
-  { id: 'wards-fill', type: 'fill', source: 'wards', paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.6 } },
-  { id: 'wards-line', type: 'line', source: 'wards', paint: { 'line-color': '#6b7280', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.5, 14, 1.5] } },
+  { id: 'wards-fill', type: 'fill', source: 'wards', 'source-layer': 'wards', paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.6 } },
+  { id: 'wards-line', type: 'line', source: 'wards', 'source-layer': 'wards', paint: { 'line-color': '#6b7280', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.5, 14, 1.5] } },
+  { id: 'zone-fill', type: 'fill', source: 'zone', paint: { 'fill-color': '#0f4c81', 'fill-opacity': 0.15 } },
+  { id: 'zone-line', type: 'line', source: 'zone', paint: { 'line-color': '#0f4c81', 'line-width': 2.5, 'line-dasharray': [2, 1] } },
+  {
+    id: 'clusters',
+    type: 'circle',
+    source: 'schools',
+    filter: ['has', 'point_count'],
+    paint: {
+      'circle-color': '#0f4c81',
+      'circle-opacity': 0.85,
+      'circle-radius': ['step', ['get', 'point_count'], 13, 10, 16, 50, 20, 200, 25],
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': 2,
+    },
+  },
   {
     id: 'schools',
     type: 'circle',
     source: 'schools',
+    filter: notCluster,
     paint: {
       'circle-color': levelColor,
-      'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 2, 13, 5, 16, 8],
+      'circle-radius': radius(0),
       'circle-stroke-color': ['case', ['get', 'synthetic'], '#ffffff', '#111111'],
       'circle-stroke-width': ['case', ['get', 'synthetic'], 1, 2.5],
     },
   },
+  // The "trường học số" mark: a yellow dot in the middle of digital schools' markers.
+  { id: 'schools-digital', type: 'circle', source: 'schools', filter: ['all', notCluster, ['get', 'digital']], paint: { 'circle-color': DIGITAL_COLOR, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 0.8, 13, 2, 16, 3.2] } },
+  { id: 'highlight', type: 'circle', source: 'schools', filter: ['==', ['get', 'id'], ''], paint: { 'circle-color': 'rgba(0,0,0,0)', 'circle-radius': radius(5), 'circle-stroke-color': '#f97316', 'circle-stroke-width': 3 } },
+  { id: 'selected', type: 'circle', source: 'schools', filter: ['==', ['get', 'id'], ''], paint: { 'circle-color': 'rgba(0,0,0,0)', 'circle-radius': radius(6), 'circle-stroke-color': '#111827', 'circle-stroke-width': 3.5 } },
 ];
+
+const EMPTY = { type: 'FeatureCollection', features: [] } as const;
 
 export function buildStyle(origin: string, province = '79'): StyleSpecification {
   return {
     version: 8,
     sources: {
-      wards: { type: 'geojson', data: `${origin}/geo/wards.geojson?province=${province}` },
-      schools: { type: 'geojson', data: `${origin}/geo/schools.geojson?province=${province}` },
+      wards: { type: 'vector', tiles: [`${origin}/tiles/wards/{z}/{x}/{y}.pbf?province=${province}`], maxzoom: 14, promoteId: 'code' },
+      schools: { type: 'geojson', data: EMPTY as never, cluster: true, clusterMaxZoom: CLUSTER_MAX_ZOOM, clusterRadius: 32 },
+      zone: { type: 'geojson', data: EMPTY as never },
     },
     layers,
   };

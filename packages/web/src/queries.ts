@@ -1,5 +1,8 @@
 // Operations against the committed schema (packages/server/schema.graphql).
 import { gql } from 'urql';
+import type { Geometry } from 'geojson';
+
+export type Mức = 'LEVEL_1' | 'LEVEL_2' | 'LEVEL_3';
 
 export const DATASET = gql`
   query Dataset {
@@ -25,29 +28,36 @@ export interface DatasetResult {
 export const SCHOOL = gql`
   query School($id: ID!) {
     school(id: $id) {
-      id name levels ownership address capacity enrolment isSynthetic sourceRef
-      ward { fullName fullNameEn }
-      source { title licence }
-      maturityResults { schoolYear overallLevel isDigitalSchool }
+      id name levels ownership address capacity enrolment isSynthetic sourceRef locationConfidence
+      location { longitude latitude }
+      ward { code fullName fullNameEn predecessors { mergeType oldUnit { fullName parent { fullName } } } }
+      source { title licence url attribution }
+      maturityResults { id schoolYear group1Score group2Score group1Level group2Level overallLevel isDigitalSchool isSynthetic }
+      zones { id entryGrade schoolYear isSynthetic rule geometry }
     }
   }
 `;
-export interface SchoolResult {
-  school: null | {
-    id: string; name: string; levels: string[]; ownership: string; address: string | null; capacity: number | null;
-    enrolment: number | null; isSynthetic: boolean; sourceRef: string | null;
-    ward: { fullName: string; fullNameEn: string | null } | null;
-    source: { title: string; licence: string };
-    maturityResults: { schoolYear: string; overallLevel: 'LEVEL_1' | 'LEVEL_2' | 'LEVEL_3'; isDigitalSchool: boolean }[];
-  };
+export interface SchoolDetails {
+  id: string; name: string; levels: string[]; ownership: string; address: string | null; capacity: number | null;
+  enrolment: number | null; isSynthetic: boolean; sourceRef: string | null; locationConfidence: 'SURVEYED' | 'GEOCODED' | 'SYNTHETIC';
+  location: { longitude: number; latitude: number } | null;
+  ward: { code: string; fullName: string; fullNameEn: string | null; predecessors: { mergeType: string; oldUnit: { fullName: string; parent: { fullName: string } | null } }[] } | null;
+  source: { title: string; licence: string; url: string | null; attribution: string };
+  maturityResults: { id: string; schoolYear: string; group1Score: number; group2Score: number; group1Level: Mức; group2Level: Mức; overallLevel: Mức; isDigitalSchool: boolean; isSynthetic: boolean }[];
+  zones: { id: string; entryGrade: number; schoolYear: string; isSynthetic: boolean; rule: string; geometry: Geometry | null }[];
 }
+export interface SchoolResult { school: SchoolDetails | null }
 
 export const ZONES_AT = gql`
   query ZonesAt($lng: Float!, $lat: Float!) {
     enrollmentZonesAt(longitude: $lng, latitude: $lat) {
       covered message schoolYear
       ward { fullName fullNameEn }
-      grades { entryGrade status explanation zones { distanceMeters walkingMinutes zone { isSynthetic school { id name } } } }
+      grades {
+        entryGrade status explanation
+        zones { distanceMeters walkingMinutes zone { id isSynthetic geometry school { id name } } }
+        nearestCandidates { distanceMeters walkingMinutes school { id name } }
+      }
     }
   }
 `;
@@ -56,6 +66,31 @@ export interface ZonesAtResult {
     covered: boolean; message: string | null; schoolYear: string;
     ward: { fullName: string; fullNameEn: string | null } | null;
     grades: { entryGrade: number; status: 'ZONED' | 'NO_ZONE' | 'SEVERAL_ZONES'; explanation: string;
-      zones: { distanceMeters: number; walkingMinutes: number; zone: { isSynthetic: boolean; school: { id: string; name: string } } }[] }[];
+      zones: { distanceMeters: number; walkingMinutes: number; zone: { id: string; isSynthetic: boolean; geometry: Geometry | null; school: { id: string; name: string } } }[];
+      nearestCandidates: { distanceMeters: number; walkingMinutes: number; school: { id: string; name: string } }[] }[];
   };
 }
+
+export const SEARCH = gql`
+  query Search($text: String!) {
+    search(text: $text, limit: 8) {
+      kind label context score
+      school { id location { longitude latitude } }
+      ward { id bbox }
+      successors { fullName }
+    }
+  }
+`;
+export interface SearchHit {
+  kind: 'SCHOOL' | 'WARD' | 'FORMER_WARD'; label: string; context: string | null; score: number;
+  school: { id: string; location: { longitude: number; latitude: number } | null } | null;
+  ward: { id: string; bbox: [number, number, number, number] | null } | null;
+  successors: { fullName: string }[];
+}
+export interface SearchResult { search: SearchHit[] }
+
+export const REPORT_PROBLEM = gql`
+  mutation ReportProblem($schoolId: ID!, $kind: ProblemKind!, $message: String!) {
+    reportProblem(schoolId: $schoolId, kind: $kind, message: $message) { id status }
+  }
+`;

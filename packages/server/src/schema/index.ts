@@ -5,6 +5,7 @@ import './assessment.ts';
 import './data-source.ts';
 import './enrollment-zone.ts';
 import './school.ts';
+import './profile.ts';
 import './search.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

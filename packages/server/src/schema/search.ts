@@ -48,25 +48,33 @@ builder.queryField('search', (t) =>
       if (text.length > MAX_SEARCH_LENGTH) throw userError(ctx.lang, 'error.searchTooLong', { max: MAX_SEARCH_LENGTH });
       const limit = checkLimit(ctx.lang, args.limit ?? 10, 50);
       // The similarity threshold (0.5, typo-tolerant) is set on every connection: see SEARCH_SIMILARITY_THRESHOLD.
+      // Each kind is read from its GiST trigram index as a nearest-neighbour scan on word-similarity distance
+      // (<<->), which stops after `pool` rows however many names match (migration 0003); that small pool is
+      // then ranked by word similarity, then whole-name similarity, so that "ben thanh" puts "Phường Bến Thành"
+      // before "Trường Mầm non Bến Thành 10".
+      // The folded text goes in as an expression of the parameter, not a joined column: a nearest-neighbour
+      // index scan needs a constant on one side of <<->.
+      const pool = Math.max(limit * 3, 30);
+      const q = sql`edugis_fold(${text})`;
       return prisma().$queryRaw<Hit[]>(sql`
-        WITH q AS (SELECT edugis_fold(${text}) AS q)
-        -- Ranked by word similarity (the query against the best-matching words), then by whole-name similarity,
-        -- so that "ben thanh" puts "Phường Bến Thành" before "Trường Mầm non Bến Thành 10".
+        WITH schools AS (
+          SELECT s.id, s.name, s.ward_id, 1 - (${q} <<-> edugis_fold(s.name)) AS score, similarity(${q}, edugis_fold(s.name)) AS whole
+          FROM school s WHERE ${q} <% edugis_fold(s.name)
+          ORDER BY ${q} <<-> edugis_fold(s.name) LIMIT ${pool}::int),
+        units AS (
+          SELECT a.id, a.level, a.valid_to, a.full_name, a.parent_id, 1 - (${q} <<-> a.search_text) AS score, similarity(${q}, a.search_text) AS whole
+          FROM admin_unit a WHERE ${q} <% a.search_text
+          ORDER BY ${q} <<-> a.search_text LIMIT ${pool}::int)
         SELECT kind, id, label, context, score FROM (
-          (SELECT 'SCHOOL' AS kind, s.id, s.name AS label, w.full_name AS context,
-                  word_similarity(q.q, edugis_fold(s.name)) AS score, similarity(q.q, edugis_fold(s.name)) AS whole
-           FROM school s LEFT JOIN admin_unit w ON w.id = s.ward_id, q
-           WHERE q.q <% edugis_fold(s.name) ORDER BY score DESC, whole DESC, s.name LIMIT ${limit}::int)
+          SELECT 'SCHOOL' AS kind, s.id, s.name AS label, w.full_name AS context, s.score, s.whole
+          FROM schools s LEFT JOIN admin_unit w ON w.id = s.ward_id
           UNION ALL
-          -- OFFSET 0 keeps the trigram index in charge: filtering on level first would fold every unit's name.
-          (SELECT CASE WHEN u.valid_to IS NULL THEN 'WARD' ELSE 'FORMER_WARD' END, u.id,
-                  CASE WHEN u.valid_to IS NULL THEN u.full_name ELSE u.full_name || ', ' || d.full_name END,
-                  CASE WHEN u.valid_to IS NULL THEN d.full_name END,
-                  u.score, u.whole
-           FROM (SELECT a.*, word_similarity(q.q, a.search_text) AS score, similarity(q.q, a.search_text) AS whole
-                 FROM admin_unit a, q WHERE q.q <% a.search_text OFFSET 0) u
-           LEFT JOIN admin_unit d ON d.id = u.parent_id
-           WHERE u.level = 'WARD' ORDER BY u.score DESC, u.whole DESC, u.full_name LIMIT ${limit}::int)
+          SELECT CASE WHEN u.valid_to IS NULL THEN 'WARD' ELSE 'FORMER_WARD' END, u.id,
+                 CASE WHEN u.valid_to IS NULL THEN u.full_name ELSE u.full_name || ', ' || d.full_name END,
+                 CASE WHEN u.valid_to IS NULL THEN d.full_name END,
+                 u.score, u.whole
+          FROM units u LEFT JOIN admin_unit d ON d.id = u.parent_id
+          WHERE u.level = 'WARD'
         ) hits
         ORDER BY score DESC, whole DESC, CASE kind WHEN 'SCHOOL' THEN 0 WHEN 'WARD' THEN 1 ELSE 2 END, label
         LIMIT ${limit}::int`).then((rows) => rows.map((r) => ({ ...r, score: Number(r.score) })));

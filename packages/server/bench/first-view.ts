@@ -1,0 +1,35 @@
+// Bytes transferred for the first map view (HCMC seed, real Chromium), per resource and in total, 3 runs with a
+// fresh browser profile each (no cache).
+//   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres pnpm bench:first-view
+import { chromium } from 'playwright-core';
+import { startServer } from '../src/index.ts';
+import { FIRST_VIEW_BUDGET, measureFirstView } from './first-view-measure.ts';
+import { benchDatabase, pct } from './support.ts';
+
+const { db, drop } = await benchDatabase('firstview');
+const server = await startServer(db, { port: 0, host: '127.0.0.1' });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  const totals: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const r = await measureFirstView(page, server.url);
+    totals.push(r.total);
+    if (run === 0) {
+      console.log('first view, largest resources (bytes on the wire):');
+      for (const x of r.resources.slice(0, 12)) console.log(`  ${String(x.bytes).padStart(8)}  ${x.url.slice(0, 90)}`);
+      console.log(`  ${r.resources.length} requests`);
+    }
+    await context.close();
+  }
+  const median = pct(totals, 0.5);
+  console.log(`first view total: ${totals.map((t) => (t / 1000).toFixed(1)).join(', ')} kB; median ${(median / 1000).toFixed(1)} kB (budget ${FIRST_VIEW_BUDGET / 1000} kB: ${median < FIRST_VIEW_BUDGET ? 'within' : 'OVER'})`);
+} finally {
+  await browser.close();
+  await server.close();
+  await drop();
+}
