@@ -3,6 +3,6 @@ import react from '@vitejs/plugin-react';
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1200 },
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1400 },
   server: { proxy: { '/graphql': 'http://localhost:4000', '/geo': 'http://localhost:4000', '/healthz': 'http://localhost:4000' } },
 });

@@ -13,3 +13,4 @@ CREATE TABLE problem_report (
 );
 CREATE INDEX problem_report_status_created_at_idx ON problem_report (status, created_at);
 CREATE INDEX problem_report_school_id_idx ON problem_report (school_id);
+CREATE INDEX problem_report_location_gist ON problem_report USING gist (location);

@@ -1,58 +1,24 @@
 // Opens the real web app in Debian's headless Chromium (SwiftShader WebGL) against the real server.
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WEB_DIST } from '../src/index.ts';
-import { startTestServer } from './support.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FIRST_VIEW_BUDGET, measureFirstView } from '../bench/first-view-measure.ts';
+import { SHOTS, clickMapAt, mapIdle as idle, useBrowser } from './browser-support.ts';
 
-/** The bits of the page's MapLibre map (exposed as window.__edugisMap) that the test drives. */
-interface PageMap {
-  loaded(): boolean;
-  isMoving(): boolean;
-  once(event: 'idle', fn: () => void): void;
-  jumpTo(o: { center: [number, number]; zoom: number }): void;
-  project(p: [number, number]): { x: number; y: number };
-}
-declare global {
-  interface Window {
-    __edugisMap?: PageMap;
-  }
-}
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SHOTS = process.env.EDUGIS_SCREENSHOTS ?? '/tmp/edugis-screenshots';
-
-let ctx: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const b = useBrowser();
 let page: Page;
-
+let ctx: typeof b.ctx;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  if (!existsSync(`${WEB_DIST}/index.html`)) throw new Error('The web app is not built: pnpm --filter @edugis/web build (pnpm test does it first).');
-  mkdirSync(SHOTS, { recursive: true });
-  ctx = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  page = await b.newPage();
+  ctx = b.ctx;
 });
-afterAll(async () => {
-  await browser?.close();
-  await ctx?.stop();
-});
-
-async function mapIdle() {
-  await page.waitForSelector('[data-testid=map][data-ready="1"]', { timeout: 45_000 });
-  // Wait for the idle after the last change, not an earlier one.
-  await page.evaluate(() => new Promise<void>((ok) => { const m = window.__edugisMap!; if (m.loaded() && !m.isMoving()) ok(); m.once('idle', () => ok()); setTimeout(ok, 5000); }));
-}
+const mapIdle = () => idle(page);
 
 describe('the first screen', () => {
   it('shows the central HCMC wards and schools by level, with a Vietnamese legend and the data notice', async () => {
-    await page.goto(ctx.server.url, { waitUntil: 'load' });
+    // What the first view costs a visitor, measured on the wire in a fresh profile (nothing cached).
+    const first = await measureFirstView(page, ctx.server.url);
+    expect(first.total, first.resources.map((r) => `${r.bytes} ${r.url}`).join('\n')).toBeLessThan(FIRST_VIEW_BUDGET);
     await mapIdle();
     const map = page.getByTestId('map');
     const schools = Number(await map.getAttribute('data-rendered-schools'));
@@ -79,9 +45,7 @@ describe('the first screen', () => {
     const s = target[0]!;
     await page.evaluate(([lng, lat]) => window.__edugisMap!.jumpTo({ center: [lng!, lat!], zoom: 17 }), [s.lng, s.lat]);
     await mapIdle();
-    const box = (await page.getByTestId('map').boundingBox())!;
-    const pt = await page.evaluate(([lng, lat]) => window.__edugisMap!.project([lng!, lat!]), [s.lng, s.lat]);
-    await page.mouse.click(box.x + pt.x, box.y + pt.y);
+    await clickMapAt(page, s.lng, s.lat);
     await expect.poll(() => page.getByTestId('school-details').innerText(), { timeout: 10_000 }).toContain(s.name);
     expect(await page.getByTestId('school-details').innerText()).toMatch(/Dữ liệu thật/);
   });
@@ -95,9 +59,7 @@ describe('the first screen', () => {
       AND ownership = 'PUBLIC' AND 'PRIMARY' = ANY(levels) ORDER BY ST_Distance(location, ST_SetSRID(ST_MakePoint($1, $2), 4326)) LIMIT 1`, [spot!.lng, spot!.lat]);
     await page.evaluate(([lng, lat]) => window.__edugisMap!.jumpTo({ center: [lng!, lat!], zoom: 16 }), [spot!.lng, spot!.lat]);
     await mapIdle();
-    const box = (await page.getByTestId('map').boundingBox())!;
-    const pt = await page.evaluate(([lng, lat]) => window.__edugisMap!.project([lng!, lat!]), [spot!.lng, spot!.lat]);
-    await page.mouse.click(box.x + pt.x, box.y + pt.y);
+    await clickMapAt(page, spot!.lng, spot!.lat);
     const grade1 = page.getByTestId('grade-1');
     await expect.poll(() => grade1.innerText(), { timeout: 10_000 }).toContain(expected!.name);
     expect(await grade1.innerText()).toMatch(/cách trường \d+ m theo đường chim bay/);

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { FeatureCollection } from 'geojson';
 import maplibregl, { type MapLibre } from './maplibre.ts';
 import { useTranslation } from 'react-i18next';
-import { INITIAL_VIEW, SCHOOLS_MIN_ZOOM, buildStyle } from './mapStyle.ts';
+import { INITIAL_VIEW, SCHOOLS_MIN_ZOOM, basemapStyleUrl, buildStyle, overBasemap } from './mapStyle.ts';
 import { matches, type Filters, type SchoolPoint } from './url.ts';
 
 declare global {
@@ -31,6 +31,13 @@ interface Props {
 const MAX_FETCH_SIDE = 3; // degrees: the server's limit for one bbox request
 const inside = (a: Bbox, b: Bbox) => a[0] >= b[0] && a[1] >= b[1] && a[2] <= b[2] && a[3] <= b[3];
 
+/** Runs `fn` now if the style's layers exist, else once the map has loaded (isStyleLoaded() is also false while
+ * tiles load, after 'load' has fired for good). */
+function whenLoaded(map: MapLibre.Map, fn: () => void) {
+  if (map.getLayer('selected')) fn();
+  else map.once('load', fn);
+}
+
 export function MapView(props: Props) {
   const { t } = useTranslation();
   const el = useRef<HTMLDivElement>(null);
@@ -55,6 +62,8 @@ export function MapView(props: Props) {
     });
     mapRef.current = map;
     window.__edugisMap = map;
+    const basemap = basemapStyleUrl();
+    if (basemap) map.setStyle(basemap, { transformStyle: (_prev, next) => overBasemap(next, buildStyle(location.origin)) });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     let state: ListState = 'loading';
     let request: AbortController | null = null;
@@ -183,16 +192,14 @@ export function MapView(props: Props) {
       map.setFilter('selected', ['==', ['get', 'id'], props.selected ?? '']);
       map.setFilter('highlight', ['==', ['get', 'id'], props.highlight ?? '']);
     };
-    if (map.isStyleLoaded()) set();
-    else map.once('load', set);
+    whenLoaded(map, set);
   }, [props.selected, props.highlight]);
 
   useEffect(() => {
     const map = mapRef.current;
     if (!map) return;
     const set = () => (map.getSource('zone') as MapLibre.GeoJSONSource).setData(props.zone ?? { type: 'FeatureCollection', features: [] });
-    if (map.isStyleLoaded()) set();
-    else map.once('load', set);
+    whenLoaded(map, set);
   }, [props.zone]);
 
   useEffect(() => {

@@ -74,3 +74,31 @@ export function buildStyle(origin: string, province = '79'): StyleSpecification 
     layers,
   };
 }
+
+/**
+ * An optional basemap under our layers, set at build time: VITE_BASEMAP_STYLE_URL=https://…/style.json. Off by
+ * default (the map works offline from our own data); a value that is not an http(s) URL is ignored with a warning.
+ */
+export function basemapStyleUrl(raw: string | undefined = import.meta.env.VITE_BASEMAP_STYLE_URL as string | undefined): string | null {
+  if (!raw) return null;
+  try {
+    const u = new URL(raw);
+    if (u.protocol === 'https:' || u.protocol === 'http:') return u.toString();
+  } catch {
+    /* reported below */
+  }
+  console.warn(`VITE_BASEMAP_STYLE_URL is not an http(s) URL and is ignored: ${raw}`);
+  return null;
+}
+
+/** Our sources and layers on top of a basemap style (its background replaces ours; the ward fill is lighter). */
+export function overBasemap(base: StyleSpecification, ours: StyleSpecification): StyleSpecification {
+  return {
+    ...base,
+    sources: { ...base.sources, ...ours.sources },
+    layers: [
+      ...base.layers,
+      ...ours.layers.filter((l) => l.id !== 'background').map((l) => (l.id === 'wards-fill' ? { ...l, paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.15 } } : l)),
+    ] as LayerSpecification[],
+  };
+}

@@ -40,7 +40,8 @@ export function writeState(s: AppState, lang: string): string {
   if (s.filters.digital) p.set('digital', '1');
   if (s.compare.length) p.set('compare', s.compare.join(','));
   if (lang !== 'vi') p.set('lang', lang);
-  const q = p.toString();
+  // Commas stay readable in the link ("at=106.7,10.77", "compare=a,b").
+  const q = p.toString().replaceAll('%2C', ',');
   return q ? `?${q}` : '';
 }
 
