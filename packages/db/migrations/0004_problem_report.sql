@@ -1,6 +1,7 @@
 -- "Report a problem" from a school's profile: a parent says the school is in the wrong place or the zone is
 -- wrong. Stored for staff to moderate (status NEW until someone accepts or rejects it); never shown publicly.
--- The reporter is kept only as a salted hash of their address for the day, enough to rate-limit, not to identify.
+-- The reporter is kept only as a salted hash of their address (the salt is random per server process), enough
+-- to rate-limit, not to identify.
 CREATE TABLE problem_report (
   id            text PRIMARY KEY,
   school_id     text NOT NULL REFERENCES school(id) ON DELETE CASCADE ON UPDATE CASCADE,

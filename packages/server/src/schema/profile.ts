@@ -73,7 +73,8 @@ const ProblemReportRef = builder.objectRef<{ id: string; status: string; created
 export const MAX_REPORT_LENGTH = 2000;
 const REPORTS_PER_HOUR = 5;
 const reportLimiter = new RateLimiterMemory({ points: REPORTS_PER_HOUR, duration: 3600 });
-const daySalt = randomUUID();
+// Random per process: the hash can rate-limit an address but cannot be matched to it later or across restarts.
+const hashSalt = randomUUID();
 
 builder.mutationType({});
 builder.mutationField('reportProblem', (t) =>
@@ -98,7 +99,7 @@ builder.mutationField('reportProblem', (t) =>
       const schoolId = String(args.schoolId);
       const school = schoolId.length <= 200 ? await prisma().school.findUnique({ where: { id: schoolId }, select: { id: true } }) : null;
       if (!school) throw userError(ctx.lang, 'error.unknownSchool', { id: schoolId.slice(0, 60) });
-      const reporterHash = createHash('sha256').update(`${daySalt}:${ctx.ip}`).digest('hex');
+      const reporterHash = createHash('sha256').update(`${hashSalt}:${ctx.ip}`).digest('hex');
       try {
         await reportLimiter.consume(reporterHash);
       } catch {
