@@ -36,6 +36,7 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({});
+builder.mutationType({});
 builder.scalarType('Date', {
   description: 'A calendar date, written YYYY-MM-DD.',
   serialize: (d) => (d as Date).toISOString().slice(0, 10),

@@ -70,7 +70,7 @@ async function schoolsCollection(filter: Sql): Promise<string> {
       'properties', json_build_object('id', s.id, 'name', s.name,
         'level', CASE WHEN cardinality(s.levels) > 1 THEN 'MULTI' ELSE s.levels[1]::text END,
         'levels', s.levels, 'ownership', s.ownership, 'synthetic', s.is_synthetic,
-        'digital', coalesce(m.overall_level <> 'LEVEL_1', false), 'maturity', m.overall_level, 'maturitySynthetic', m.is_synthetic),
+        'digital', coalesce(m.overall_level <> 'LEVEL_1', false), 'maturitySynthetic', m.is_synthetic),
       'geometry', ST_AsGeoJSON(s.location, 5)::json) ORDER BY s.id), '[]'::json))::text AS fc
     FROM school s JOIN admin_unit w ON w.id = s.ward_id
     LEFT JOIN LATERAL (

@@ -69,12 +69,12 @@ export function App() {
     void i18n.changeLanguage(next);
     localStorage.setItem('edugis.lang', next);
   };
-  const toggleCompare = (id: string) =>
-    setState((s) => {
-      const compare = s.compare.includes(id) ? s.compare.filter((c) => c !== id) : [...s.compare, id].slice(0, MAX_COMPARE);
-      if (compare.length > 1 && !s.compare.includes(id)) setCompareOpen(true);
-      return { ...s, compare };
-    });
+  const toggleCompare = (id: string) => {
+    const adding = !state.compare.includes(id);
+    const compare = adding ? [...state.compare, id].slice(0, MAX_COMPARE) : state.compare.filter((c) => c !== id);
+    update({ compare });
+    if (adding && compare.length > 1) setCompareOpen(true);
+  };
   const onLoaded = useCallback((s: SchoolDetails) => setZone(latestZones(s)), []);
   const onVisible = useCallback((schools: SchoolPoint[], st: ListState) => setVisible({ schools, state: st }), []);
   useEffect(() => { if (!state.school && !state.place) setZone(null); }, [state.school, state.place]);

@@ -1,14 +1,36 @@
-// Up to three schools side by side. Each column is the same query as the profile (cached by urql).
+// Up to three schools side by side, fetched in one request.
+import { useMemo, type ReactNode } from 'react';
 import { useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
-import { SCHOOL, type SchoolResult } from './queries.ts';
-import { formatDistance } from './SchoolList.tsx';
-import { metres } from './url.ts';
+import { compareQuery, type SchoolDetails } from './queries.ts';
+import { formatDistance, metres } from './url.ts';
 
 const ROWS = ['levels', 'ownershipLabel', 'ward', 'capacity', 'enrolment', 'fill', 'maturity', 'distance', 'source'] as const;
+type Row = (typeof ROWS)[number];
 
 export function Compare({ ids, place, onRemove, onOpen, onClose }: { ids: string[]; place: [number, number] | null; onRemove: (id: string) => void; onOpen: (id: string) => void; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const query = useMemo(() => compareQuery(ids.length), [ids.length]);
+  const variables = useMemo(() => Object.fromEntries(ids.map((id, i) => [`s${i}`, id])), [ids]);
+  const [{ data }] = useQuery<Record<string, SchoolDetails | null>>({ query, variables });
+  const schools = ids.map((id, i) => ({ id, s: data?.[`s${i}`] ?? null }));
+
+  const cell = (row: Row, s: SchoolDetails): ReactNode => {
+    const latest = s.maturityResults[0];
+    switch (row) {
+      case 'levels': return s.levels.map((l) => t(`level.${l}`)).join(', ');
+      case 'ownershipLabel': return t(`ownership.${s.ownership}`);
+      case 'ward': return (i18n.language === 'en' ? s.ward?.fullNameEn : null) ?? s.ward?.fullName ?? '—';
+      case 'capacity': return s.capacity ?? '—';
+      case 'enrolment': return s.enrolment ?? '—';
+      case 'fill': return s.capacity && s.enrolment != null ? `${Math.round((100 * s.enrolment) / s.capacity)} %` : '—';
+      case 'maturity':
+        return latest ? <>{t('levelN', { n: latest.overallLevel.slice(-1) })} ({latest.schoolYear}){latest.isDigitalSchool && <span className="badge badge-digital">{t('digitalSchool')}</span>}</> : t('noPublishedShort');
+      case 'distance': return place && s.location ? formatDistance(metres(place, [s.location.longitude, s.location.latitude]), t) : '—';
+      case 'source': return s.isSynthetic ? t('synthetic') : `${t('real')} (${s.source.title})`;
+    }
+  };
+
   return (
     <section className="compare" aria-labelledby="compare-h" data-testid="compare">
       <div className="compare-head">
@@ -18,13 +40,21 @@ export function Compare({ ids, place, onRemove, onOpen, onClose }: { ids: string
       <div className="compare-scroll">
         <table>
           <thead>
-            <tr><td />{ids.map((id) => <Column key={id} id={id} row="head" place={place} onRemove={onRemove} onOpen={onOpen} />)}</tr>
+            <tr>
+              <td />
+              {schools.map(({ id, s }) => (
+                <th scope="col" key={id}>
+                  {s ? <button type="button" className="link" onClick={() => onOpen(id)}>{s.name}</button> : t('loading')}{' '}
+                  <button type="button" className="remove" onClick={() => onRemove(id)} aria-label={t('removeNamed', { name: s?.name ?? id })}>×</button>
+                </th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {ROWS.filter((r) => r !== 'distance' || place).map((row) => (
               <tr key={row}>
                 <th scope="row">{t(row === 'fill' ? 'fillRate' : row === 'distance' ? 'distanceFromHome' : row)}</th>
-                {ids.map((id) => <Column key={id} id={id} row={row} place={place} onRemove={onRemove} onOpen={onOpen} />)}
+                {schools.map(({ id, s }) => <td key={id}>{s ? cell(row, s) : '—'}</td>)}
               </tr>
             ))}
           </tbody>
@@ -32,32 +62,4 @@ export function Compare({ ids, place, onRemove, onOpen, onClose }: { ids: string
       </div>
     </section>
   );
-}
-
-function Column({ id, row, place, onRemove, onOpen }: { id: string; row: (typeof ROWS)[number] | 'head'; place: [number, number] | null; onRemove: (id: string) => void; onOpen: (id: string) => void }) {
-  const { t, i18n } = useTranslation();
-  const [{ data }] = useQuery<SchoolResult>({ query: SCHOOL, variables: { id } });
-  const s = data?.school;
-  if (!s) return row === 'head' ? <th scope="col">{t('loading')}</th> : <td>—</td>;
-  const latest = s.maturityResults[0];
-  switch (row) {
-    case 'head':
-      return (
-        <th scope="col">
-          <button type="button" className="link" onClick={() => onOpen(s.id)}>{s.name}</button>{' '}
-          <button type="button" className="remove" onClick={() => onRemove(s.id)} aria-label={t('removeNamed', { name: s.name })}>×</button>
-        </th>
-      );
-    case 'levels': return <td>{s.levels.map((l) => t(`level.${l}`)).join(', ')}</td>;
-    case 'ownershipLabel': return <td>{t(`ownership.${s.ownership}`)}</td>;
-    case 'ward': return <td>{(i18n.language === 'en' ? s.ward?.fullNameEn : null) ?? s.ward?.fullName ?? '—'}</td>;
-    case 'capacity': return <td>{s.capacity ?? '—'}</td>;
-    case 'enrolment': return <td>{s.enrolment ?? '—'}</td>;
-    case 'fill': return <td>{s.capacity && s.enrolment != null ? `${Math.round((100 * s.enrolment) / s.capacity)} %` : '—'}</td>;
-    case 'maturity':
-      return <td>{latest ? <>{t('levelN', { n: latest.overallLevel.slice(-1) })} ({latest.schoolYear}){latest.isDigitalSchool && <span className="badge badge-digital">{t('digitalSchool')}</span>}</> : t('noPublishedShort')}</td>;
-    case 'distance':
-      return <td>{place && s.location ? formatDistance(metres(place, [s.location.longitude, s.location.latitude]), t) : '—'}</td>;
-    case 'source': return <td>{s.isSynthetic ? t('synthetic') : `${t('real')} (${s.source.title})`}</td>;
-  }
 }

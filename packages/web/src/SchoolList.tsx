@@ -3,7 +3,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ListState } from './MapView.tsx';
-import { metres, type SchoolPoint } from './url.ts';
+import { formatDistance, metres, type SchoolPoint } from './url.ts';
 
 const SHOWN = 100;
 
@@ -68,8 +68,4 @@ export function SchoolList({ schools, state, place, selected, onOpen, onHighligh
       <p id="list-help" className="visually-hidden">{t('listHelp')}</p>
     </section>
   );
-}
-
-export function formatDistance(m: number, t: (k: string, o?: Record<string, unknown>) => string): string {
-  return m < 1000 ? t('metres', { n: Math.round(m) }) : t('kilometres', { n: (m / 1000).toFixed(1) });
 }

@@ -6,14 +6,12 @@ import { useTranslation } from 'react-i18next';
 import type { FeatureCollection } from 'geojson';
 import maplibregl, { type MapLibre } from './maplibre.ts';
 import { REPORT_PROBLEM, SCHOOL, type SchoolDetails, type SchoolResult } from './queries.ts';
+import { zonesCollection } from './url.ts';
 
 /** The newest school year's zones of a school, as a FeatureCollection. */
 export function latestZones(s: SchoolDetails): FeatureCollection {
   const year = s.zones[0]?.schoolYear;
-  return {
-    type: 'FeatureCollection',
-    features: s.zones.filter((z) => z.schoolYear === year && z.geometry).map((z) => ({ type: 'Feature', properties: { entryGrade: z.entryGrade }, geometry: z.geometry! })),
-  };
+  return zonesCollection(s.zones.filter((z) => z.schoolYear === year));
 }
 
 export function SchoolProfile({ id, inCompare, compareFull, onToggleCompare, onClose, onLoaded }: {

@@ -4,7 +4,7 @@ import { useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import type { FeatureCollection } from 'geojson';
 import { ZONES_AT, type ZonesAtResult } from './queries.ts';
-import { formatDistance } from './SchoolList.tsx';
+import { formatDistance, zonesCollection } from './url.ts';
 
 export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number; lat: number; onOpen: (id: string) => void; onClose: () => void; onZones: (fc: FeatureCollection | null) => void }) {
   const { t, i18n } = useTranslation();
@@ -18,16 +18,12 @@ export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number;
   useEffect(() => {
     const z = data?.enrollmentZonesAt;
     if (!z?.covered) return onZones(null);
-    onZones({
-      type: 'FeatureCollection',
-      features: z.grades.flatMap((g) => g.zones.filter((m) => m.zone.geometry).map((m) => ({ type: 'Feature' as const, properties: { entryGrade: g.entryGrade }, geometry: m.zone.geometry! }))),
-    });
+    onZones(zonesCollection(z.grades.flatMap((g) => g.zones.map((m) => ({ entryGrade: g.entryGrade, geometry: m.zone.geometry })))));
   }, [data]); // eslint-disable-line react-hooks/exhaustive-deps
   if (fetching && !data) return <p>{t('loading')}</p>;
   if (error || !data) return <p role="alert">{error?.graphQLErrors[0]?.message ?? t('loadError')}</p>;
   const z = data.enrollmentZonesAt;
   const ward = i18n.language === 'en' ? (z.ward?.fullNameEn ?? z.ward?.fullName) : z.ward?.fullName;
-  const share = `${location.origin}${location.pathname}?at=${lng.toFixed(6)},${lat.toFixed(6)}${i18n.language === 'en' ? '&lang=en' : ''}${location.hash}`;
   return (
     <article className="zones" data-testid="zone-panel" aria-labelledby="zones-h">
       <h2 id="zones-h" tabIndex={-1}>{t('zonesHere')}</h2>
@@ -66,7 +62,7 @@ export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number;
         </>
       )}
       <div className="actions">
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(share)} data-share={share}>{t('copyLink')}</button>
+        <button type="button" onClick={() => void navigator.clipboard?.writeText(location.href)}>{t('copyLink')}</button>
         <button type="button" onClick={onClose}>{t('close')}</button>
       </div>
     </article>

@@ -25,18 +25,23 @@ export interface DatasetResult {
   };
 }
 
-export const SCHOOL = gql`
-  query School($id: ID!) {
-    school(id: $id) {
-      id name levels ownership address capacity enrolment isSynthetic sourceRef locationConfidence
-      location { longitude latitude }
-      ward { code fullName fullNameEn predecessors { mergeType oldUnit { fullName parent { fullName } } } }
-      source { title licence url attribution }
-      maturityResults { id schoolYear group1Score group2Score group1Level group2Level overallLevel isDigitalSchool isSynthetic }
-      zones { id entryGrade schoolYear isSynthetic rule geometry }
-    }
+const SCHOOL_FIELDS = `
+  fragment SchoolDetails on School {
+    id name levels ownership address capacity enrolment isSynthetic sourceRef locationConfidence
+    location { longitude latitude }
+    ward { code fullName fullNameEn predecessors { mergeType oldUnit { fullName parent { fullName } } } }
+    source { title licence url attribution }
+    maturityResults { id schoolYear group1Score group2Score group1Level group2Level overallLevel isDigitalSchool isSynthetic }
+    zones { id entryGrade schoolYear isSynthetic rule geometry }
   }
 `;
+export const SCHOOL = gql(`query School($id: ID!) { school(id: $id) { ...SchoolDetails } } ${SCHOOL_FIELDS}`);
+
+/** One request for the schools being compared: school(id) under the aliases s0, s1, … */
+export function compareQuery(n: number) {
+  const ids = [...Array(n).keys()];
+  return gql(`query Compare(${ids.map((i) => `$s${i}: ID!`).join(', ')}) { ${ids.map((i) => `s${i}: school(id: $s${i}) { ...SchoolDetails }`).join(' ')} } ${SCHOOL_FIELDS}`);
+}
 export interface SchoolDetails {
   id: string; name: string; levels: string[]; ownership: string; address: string | null; capacity: number | null;
   enrolment: number | null; isSynthetic: boolean; sourceRef: string | null; locationConfidence: 'SURVEYED' | 'GEOCODED' | 'SYNTHETIC';

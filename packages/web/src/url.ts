@@ -1,5 +1,7 @@
 // The shareable part of the app's state, kept in the address bar (the map view itself is in "#map=zoom/lat/lng",
 // written by MapLibre): open the same link, see the same view, filters, selection and comparison.
+import type { FeatureCollection, Geometry } from 'geojson';
+
 export const LEVELS = ['PRESCHOOL', 'PRIMARY', 'LOWER_SECONDARY', 'UPPER_SECONDARY', 'CONTINUING'] as const;
 export const OWNERSHIPS = ['PUBLIC', 'PRIVATE', 'PEOPLE_FOUNDED'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -48,11 +50,23 @@ export function writeState(s: AppState, lang: string): string {
 /** What the map draws for a school (the properties of /geo/schools.geojson). */
 export interface SchoolPoint {
   id: string; name: string; level: string; levels: Level[]; ownership: string; synthetic: boolean; digital: boolean;
-  maturity: string | null; maturitySynthetic: boolean | null; lng: number; lat: number;
+  maturitySynthetic: boolean | null; lng: number; lat: number;
 }
 
 export function matches(s: SchoolPoint, f: Filters): boolean {
   return (!f.level || s.levels.includes(f.level)) && (!f.ownership || s.ownership === f.ownership) && (!f.digital || s.digital);
+}
+
+/** Zones with their entry grade as one FeatureCollection for the map (zones without geometry are left out). */
+export function zonesCollection(zones: { entryGrade: number; geometry: Geometry | null }[]): FeatureCollection {
+  return {
+    type: 'FeatureCollection',
+    features: zones.filter((z) => z.geometry).map((z) => ({ type: 'Feature', properties: { entryGrade: z.entryGrade }, geometry: z.geometry! })),
+  };
+}
+
+export function formatDistance(m: number, t: (k: string, o?: Record<string, unknown>) => string): string {
+  return m < 1000 ? t('metres', { n: Math.round(m) }) : t('kilometres', { n: (m / 1000).toFixed(1) });
 }
 
 /** Straight-line metres between two WGS84 points (haversine), for sorting a list by distance from home. */

@@ -1,6 +1,7 @@
 // What a school's profile needs beyond its record: its zones drawn on a map, a unit's extent,
 // and "report a problem" (stored for staff to moderate).
 import { createHash, randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { sql } from '@edugis/prisma-postgis';
 import { builder } from '../builder.ts';
@@ -9,9 +10,11 @@ import { userError } from '../errors.ts';
 import { checkPoint } from './geo-args.ts';
 
 builder.scalarType('GeoJSON', {
-  description: 'A GeoJSON geometry object (RFC 7946, WGS84 longitude/latitude).',
+  description: 'A GeoJSON geometry object (RFC 7946, WGS84 longitude/latitude). Output only.',
   serialize: (g) => g,
-  parseValue: (v) => v,
+  parseValue: () => {
+    throw new GraphQLError('GeoJSON is an output type: no field takes it as an argument.', { extensions: { code: 'BAD_USER_INPUT' } });
+  },
 });
 
 builder.prismaObjectField('School', 'zones', (t) =>
@@ -41,15 +44,19 @@ builder.prismaObjectField('EnrollmentZone', 'geometry', (t) =>
 );
 
 builder.prismaObjectField('AdminUnit', 'bbox', (t) =>
-  t.floatList({
+  t.loadableList({
+    type: 'Float',
     nullable: true,
-    description: 'The unit\'s extent as [west, south, east, north] in WGS84 degrees (for zooming a map to it).',
-    resolve: async (unit) => {
-      const [r] = await prisma().$queryRaw<{ w: number; s: number; e: number; n: number }[]>(sql`
-        SELECT ST_XMin(boundary) w, ST_YMin(boundary) s, ST_XMax(boundary) e, ST_YMax(boundary) n
-        FROM admin_unit WHERE id = ${unit.id} AND boundary IS NOT NULL`);
-      return r ? [r.w, r.s, r.e, r.n].map(Number) : null;
+    description: 'The unit\'s extent as [west, south, east, north] in WGS84 degrees (for zooming a map to it); null without a boundary.',
+    // One query for all the units of a response (search results ask it of every ward they list).
+    load: async (ids: string[]) => {
+      const rows = await prisma().$queryRaw<{ id: string; w: number; s: number; e: number; n: number }[]>(sql`
+        SELECT id, ST_XMin(boundary) w, ST_YMin(boundary) s, ST_XMax(boundary) e, ST_YMax(boundary) n
+        FROM admin_unit WHERE id = ANY(${ids}::text[]) AND boundary IS NOT NULL`);
+      const byId = new Map(rows.map((r) => [r.id, [r.w, r.s, r.e, r.n].map(Number)]));
+      return ids.map((id) => byId.get(id) ?? null) as number[][];
     },
+    resolve: (unit) => unit.id,
   }),
 );
 
@@ -76,7 +83,6 @@ const reportLimiter = new RateLimiterMemory({ points: REPORTS_PER_HOUR, duration
 // Random per process: the hash can rate-limit an address but cannot be matched to it later or across restarts.
 const hashSalt = randomUUID();
 
-builder.mutationType({});
 builder.mutationField('reportProblem', (t) =>
   t.field({
     type: ProblemReportRef,

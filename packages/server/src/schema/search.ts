@@ -62,8 +62,8 @@ builder.queryField('search', (t) =>
           FROM school s WHERE ${q} <% edugis_fold(s.name)
           ORDER BY ${q} <<-> edugis_fold(s.name) LIMIT ${pool}::int),
         units AS (
-          SELECT a.id, a.level, a.valid_to, a.full_name, a.parent_id, 1 - (${q} <<-> a.search_text) AS score, similarity(${q}, a.search_text) AS whole
-          FROM admin_unit a WHERE ${q} <% a.search_text
+          SELECT a.id, a.valid_to, a.full_name, a.parent_id, 1 - (${q} <<-> a.search_text) AS score, similarity(${q}, a.search_text) AS whole
+          FROM admin_unit a WHERE ${q} <% a.search_text AND a.level = 'WARD'
           ORDER BY ${q} <<-> a.search_text LIMIT ${pool}::int)
         SELECT kind, id, label, context, score FROM (
           SELECT 'SCHOOL' AS kind, s.id, s.name AS label, w.full_name AS context, s.score, s.whole
@@ -74,7 +74,6 @@ builder.queryField('search', (t) =>
                  CASE WHEN u.valid_to IS NULL THEN d.full_name END,
                  u.score, u.whole
           FROM units u LEFT JOIN admin_unit d ON d.id = u.parent_id
-          WHERE u.level = 'WARD'
         ) hits
         ORDER BY score DESC, whole DESC, CASE kind WHEN 'SCHOOL' THEN 0 WHEN 'WARD' THEN 1 ELSE 2 END, label
         LIMIT ${limit}::int`).then((rows) => rows.map((r) => ({ ...r, score: Number(r.score) })));
