@@ -218,7 +218,7 @@ export async function generateAssessments(tx: Tx, years = ASSESSMENT_YEARS): Pro
     SELECT 'ma-' || school_id || '-' || year, school_id, year, ${INDEX_VERSION}, 'PUBLISHED', g1, g2,
            ${levelSql(sql`g1`)}, ${levelSql(sql`g2`)}, ${levelSql(sql`least(g1, g2)`)}, true, ${SYNTHETIC_SOURCE.id}
     FROM scores
-    ON CONFLICT (school_id, school_year) DO NOTHING`);
+    ON CONFLICT (school_id, school_year, revision) DO NOTHING`);
 }
 
 /** Central HCMC, where the synthetic-only fallback draws its wards: [west, south, east, north]. */

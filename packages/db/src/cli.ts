@@ -2,6 +2,7 @@
 import { DatabaseConfigError, openDatabase } from './connection.ts';
 import { MigrationError, migrate } from './migrate.ts';
 import { SeedDataError, seed } from './seed.ts';
+import { ensureDemoAccounts } from './accounts.ts';
 
 const [cmd, ...flags] = process.argv.slice(2);
 async function main() {
@@ -9,7 +10,10 @@ async function main() {
   try {
     const applied = await migrate(db.raw);
     console.log(applied.length ? `migrate: applied ${applied.join(', ')}` : 'migrate: up to date');
-    if (cmd === 'seed') await seed(db, { reset: flags.includes('--reset'), national: flags.includes('--national'), log: console.log });
+    if (cmd === 'seed') {
+      await seed(db, { reset: flags.includes('--reset'), national: flags.includes('--national'), log: console.log });
+      await ensureDemoAccounts(db, console.log);
+    }
   } finally {
     await db.close();
   }

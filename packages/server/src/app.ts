@@ -14,6 +14,7 @@ import depthLimit from 'graphql-depth-limit';
 import { sql } from '@edugis/prisma-postgis';
 import type { Database } from '@edugis/db';
 import { setDatabase } from './db.ts';
+import { bearerToken, viewerForToken } from './auth.ts';
 import { maskError } from './errors.ts';
 import { schoolsGeoJson, TILE_MAX_ZOOM, wardsGeoJson, wardsTile, type Bbox } from './geo.ts';
 import { pickLang, translator, type Lang } from './i18n.ts';
@@ -82,7 +83,16 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => ({ lang: pickLang(req.headers['accept-language']), ip: req.ip ?? req.socket.remoteAddress ?? '' }) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const token = bearerToken(req.headers.authorization);
+        const viewer = await viewerForToken(token);
+        return {
+          lang: pickLang(req.headers['accept-language']), ip: req.ip ?? req.socket.remoteAddress ?? '',
+          viewer: viewer === 'expired' ? null : viewer, sessionExpired: viewer === 'expired', token, places: new Map(),
+        };
+      },
+    }),
   );
 
   const badRequest = (res: Response, key: string, vars: Record<string, unknown> = {}) =>

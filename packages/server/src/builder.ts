@@ -3,14 +3,23 @@ import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
 import { getDatamodel, type PrismaTypes } from '@edugis/db';
 import type { Lang } from './i18n.ts';
+import type { SchoolPlace, Viewer } from './auth.ts';
 import { prisma } from './db.ts';
 
 export interface Context {
   lang: Lang;
   /** The client's address, for rate limits (never stored as is). */
   ip: string;
+  /** The signed-in account, or null for an anonymous visitor (a parent). */
+  viewer: Viewer | null;
+  /** The request carried a bearer token that is unknown, expired or of a disabled account. */
+  sessionExpired: boolean;
+  token: string | null;
+  /** Per-request memo of where schools sit and who manages them (auth.schoolPlaces). */
+  places: Map<string, Promise<SchoolPlace | undefined>>;
 }
 
 export const MAX_PAGE_SIZE = 200;
@@ -21,7 +30,8 @@ export const builder = new SchemaBuilder<{
   Scalars: { Date: { Input: Date; Output: Date }; GeoJSON: { Input: unknown; Output: unknown } };
   DefaultFieldNullability: false;
 }>({
-  plugins: [PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  errors: { directResult: false },
   defaultFieldNullability: false,
   prisma: {
     client: () => prisma() as never,

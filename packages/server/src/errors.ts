@@ -5,6 +5,7 @@ import { translator, type Lang } from './i18n.ts';
 
 export const USER_ERROR_CODES = new Set([
   'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'NOT_FOUND', 'PERSISTED_QUERY_NOT_FOUND', 'RATE_LIMITED',
+  'UNAUTHENTICATED', 'FORBIDDEN',
 ]);
 
 export function userError(lang: Lang, key: string, vars: Record<string, unknown> = {}, code = 'BAD_USER_INPUT'): GraphQLError {
@@ -27,4 +28,35 @@ export function maskError(lang: Lang, formatted: GraphQLFormattedError, error: u
   }
   console.error('[graphql] unexpected error:', error);
   return { message: translator(lang)('error.internal') as string, extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
+}
+
+/** Sign in first (no session, or an expired one), or this account may not do this: GraphQL errors with a stable code. */
+export function authError(lang: Lang, sessionExpired: boolean, signedIn: boolean): GraphQLError {
+  if (signedIn) return userError(lang, 'error.forbidden', {}, 'FORBIDDEN');
+  return userError(lang, sessionExpired ? 'error.sessionExpired' : 'error.notSignedIn', {}, 'UNAUTHENTICATED');
+}
+
+export type WorkflowErrorCode =
+  | 'NOT_SIGNED_IN' | 'NOT_FOUND' | 'PUBLISHED_IS_FINAL' | 'OUT_OF_ORDER' | 'WRONG_ROLE' | 'OUT_OF_SCOPE' | 'COMMENT_REQUIRED'
+  | 'REASON_REQUIRED' | 'STALE_VERSION' | 'INVALID_ANSWERS' | 'INVALID_EVIDENCE' | 'NO_MANAGING_UNIT' | 'ALREADY_CORRECTED'
+  | 'INVALID_SCHOOL_YEAR';
+
+/** A refused workflow step: returned in the mutation's result union (typed), never thrown to the client. */
+export class WorkflowError extends Error {
+  override name = 'WorkflowError';
+  constructor(
+    readonly code: WorkflowErrorCode,
+    message: string,
+    readonly answerErrors: { code: string; target: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export type AuthErrorCode = 'INVALID_CREDENTIALS' | 'RATE_LIMITED';
+export class AuthError extends Error {
+  override name = 'AuthError';
+  constructor(readonly code: AuthErrorCode, message: string, readonly retryAfterSeconds: number | null = null) {
+    super(message);
+  }
 }

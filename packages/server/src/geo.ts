@@ -75,7 +75,7 @@ async function schoolsCollection(filter: Sql): Promise<string> {
     FROM school s JOIN admin_unit w ON w.id = s.ward_id
     LEFT JOIN LATERAL (
       SELECT a.overall_level, a.is_synthetic FROM maturity_assessment a
-      WHERE a.school_id = s.id AND a.status = 'PUBLISHED' ORDER BY a.school_year DESC LIMIT 1
+      WHERE a.school_id = s.id AND a.status = 'PUBLISHED' ORDER BY a.school_year DESC, a.revision DESC LIMIT 1
     ) m ON true
     WHERE ${filter} AND s.location IS NOT NULL`);
   return row!.fc;

@@ -1,5 +1,5 @@
 // pnpm start: open the database (DATABASE_URL, or the embedded PostGIS), migrate, seed if empty, serve.
-import { DatabaseConfigError, MigrationError, SeedDataError, migrate, openDatabase, seed } from '@edugis/db';
+import { DatabaseConfigError, MigrationError, SeedDataError, ensureDemoAccounts, migrate, openDatabase, seed } from '@edugis/db';
 import { startServer } from './app.ts';
 
 async function main() {
@@ -16,6 +16,7 @@ async function main() {
   } else if (state.syntheticOnly) {
     console.log('data: SYNTHETIC ONLY (no real data directory was loaded)');
   }
+  await ensureDemoAccounts(db, console.log);
   const server = await startServer(db, { port });
   console.log(`EduGIS ready in ${Date.now() - t0} ms: http://localhost:${server.port}/  (GraphQL /graphql, health /healthz)`);
   const stop = async () => {

@@ -11,10 +11,10 @@ export async function startTestServer(opts: { onStatement?: (sql: string) => voi
   return { db, server, stop: async () => { await server.close(); await db.drop(); } };
 }
 
-export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, lang = 'vi') {
+export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, lang = 'vi', token?: string) {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'accept-language': lang },
+    headers: { 'content-type': 'application/json', 'accept-language': lang, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, body: (await res.json()) as { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] } };

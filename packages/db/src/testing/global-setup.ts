@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { openPostgres } from '../connection.ts';
 import { migrate } from '../migrate.ts';
 import { resolveDataDir, seed } from '../seed.ts';
+import { ensureDemoAccounts } from '../accounts.ts';
 import { adminQuery, dbUrl } from './index.ts';
 
 const HOW = `
@@ -41,6 +42,7 @@ export default async function setup(project: TestProject) {
   try {
     await migrate(db.raw);
     await seed(db);
+    await ensureDemoAccounts(db);
   } finally {
     await db.close();
   }

@@ -3,7 +3,7 @@
 import { GraphQLError } from 'graphql';
 import {
   InvalidAnswersError, indexVersion, score, CURRENT_VERSION,
-  type Criterion, type Group, type IndexVersion, type PathToNextLevel, type ScoreResult,
+  type Answers, type Criterion, type Group, type IndexVersion, type PathToNextLevel, type ScoreResult,
 } from '@edugis/maturity';
 import { builder } from '../builder.ts';
 import { userError } from '../errors.ts';
@@ -119,7 +119,7 @@ const GroupScore = builder.objectRef<GroupResult>('MaturityGroupScore').implemen
     path: t.field({ type: Path, nullable: true, description: 'Null at Mức 3.', resolve: (g) => g.path }),
   }),
 });
-const ScoreResultRef = builder.objectRef<ScoreResult>('MaturityScore').implement({
+export const ScoreResultRef = builder.objectRef<ScoreResult>('MaturityScore').implement({
   fields: (t) => ({
     indexVersion: t.exposeString('indexVersion'),
     groups: t.field({ type: [GroupScore], resolve: (r) => r.groups }),
@@ -128,9 +128,9 @@ const ScoreResultRef = builder.objectRef<ScoreResult>('MaturityScore').implement
   }),
 });
 
-const PointAnswer = builder.inputType('MaturityPointAnswer', { fields: (t) => ({ code: t.string({ required: true }), points: t.float({ required: true }) }) });
-const MandatoryAnswer = builder.inputType('MaturityMandatoryAnswer', { fields: (t) => ({ code: t.string({ required: true }), met: t.boolean({ required: true }) }) });
-const AnswersInput = builder.inputType('MaturityAnswersInput', {
+export const PointAnswer = builder.inputType('MaturityPointAnswer', { fields: (t) => ({ code: t.string({ required: true }), points: t.float({ required: true }) }) });
+export const MandatoryAnswer = builder.inputType('MaturityMandatoryAnswer', { fields: (t) => ({ code: t.string({ required: true }), met: t.boolean({ required: true }) }) });
+export const AnswersInput = builder.inputType('MaturityAnswersInput', {
   description: 'Answers to an index version: points per scorable item (or criterion without items), met or not per mandatory condition.',
   fields: (t) => ({
     indexVersion: t.string({ required: true }),
@@ -148,10 +148,8 @@ builder.queryField('scoreMaturityAnswers', (t) =>
       if (answers.points.length > 500 || answers.mandatory.length > 100) throw userError(ctx.lang, 'error.tooManyAnswers');
       // An unknown version is scored against the current index, which refuses it with WRONG_VERSION.
       const index = indexVersion(answers.indexVersion) ?? indexVersion()!;
-      const points = Object.fromEntries(answers.points.map((a) => [a.code, a.points]));
-      const mandatory = Object.fromEntries(answers.mandatory.map((a) => [a.code, a.met]));
       try {
-        return score(index, { indexVersion: answers.indexVersion, points, mandatory });
+        return score(index, answersFromInput(answers));
       } catch (err) {
         if (!(err instanceof InvalidAnswersError)) throw err;
         throw new GraphQLError(err.errors.map((e) => e.message[ctx.lang]).join(' '), {
@@ -161,3 +159,12 @@ builder.queryField('scoreMaturityAnswers', (t) =>
     },
   }),
 );
+
+/** The GraphQL answers input as the rules engine's Answers (later entries for the same code win). */
+export function answersFromInput(a: { indexVersion: string; points: { code: string; points: number }[]; mandatory: { code: string; met: boolean }[] }): Answers {
+  return {
+    indexVersion: a.indexVersion,
+    points: Object.fromEntries(a.points.map((p) => [p.code, p.points])),
+    mandatory: Object.fromEntries(a.mandatory.map((m) => [m.code, m.met])),
+  };
+}

@@ -2,6 +2,8 @@
 import { builder } from '../builder.ts';
 import './admin-unit.ts';
 import './assessment.ts';
+import './account.ts';
+import './assessment-workflow.ts';
 import './data-source.ts';
 import './enrollment-zone.ts';
 import './school.ts';

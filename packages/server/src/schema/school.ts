@@ -22,7 +22,7 @@ export const Ownership = builder.enumType('Ownership', {
 const LocationConfidence = builder.enumType('LocationConfidence', {
   values: { SURVEYED: { description: 'A mapped position (e.g. an OpenStreetMap node)' }, GEOCODED: { description: 'Derived from an address' }, SYNTHETIC: { description: 'Generated: not a real place' } } as const,
 });
-const MaturityLevel = builder.enumType('MaturityLevel', {
+export const MaturityLevel = builder.enumType('MaturityLevel', {
   description: 'Mức of QĐ 4725/QĐ-BGDĐT: below 50 points Mức 1, 50–75 Mức 2, above 75 Mức 3. Mức 2+ is a "trường học số".',
   values: ['LEVEL_1', 'LEVEL_2', 'LEVEL_3'] as const,
 });
@@ -33,7 +33,7 @@ const Coordinates = builder.objectRef<{ longitude: number; latitude: number }>('
 });
 
 builder.prismaObject('MaturityAssessment', {
-  description: 'A published yearly result against QĐ 4725 (the full workflow comes later; only published results are exposed).',
+  description: 'A school\'s yearly result against QĐ 4725, from the first saved self-assessment to publication. Anonymous visitors and planners see published results only; school staff, and the ward/province staff over the school, also see results in progress.',
   fields: (t) => ({
     id: t.exposeID('id'),
     schoolYear: t.exposeString('schoolYear', { description: 'Written "2025-2026".' }),
@@ -79,8 +79,8 @@ export const School = builder.prismaObject('School', {
       resolve: (school) => school.id,
     }),
     maturityResults: t.relation('assessments', {
-      description: 'Published QĐ 4725 results, newest school year first.',
-      query: { where: { status: 'PUBLISHED' }, orderBy: { schoolYear: 'desc' } },
+      description: 'Published QĐ 4725 results, newest school year first: one per year (a published correction replaces the result it corrects; see `assessments` for the history).',
+      query: { where: { status: 'PUBLISHED', corrections: { none: { status: 'PUBLISHED' } } }, orderBy: { schoolYear: 'desc' } },
     }),
   }),
 });
@@ -186,9 +186,10 @@ export const NearbySchool = builder.objectRef<{ distanceMeters: number; school: 
 });
 
 /** SQL filter (table alias t) for schools whose latest published result is Mức 2 or above. */
-export const digitalSchoolSql = sql`EXISTS (
-  SELECT 1 FROM maturity_assessment m WHERE m.school_id = t.id AND m.status = 'PUBLISHED' AND m.overall_level <> 'LEVEL_1'
-    AND m.school_year = (SELECT max(m2.school_year) FROM maturity_assessment m2 WHERE m2.school_id = t.id AND m2.status = 'PUBLISHED'))`;
+/** (A published correction, revision n + 1, replaces the result it corrects.) */
+export const digitalSchoolSql = sql`coalesce((
+  SELECT m.overall_level <> 'LEVEL_1' FROM maturity_assessment m WHERE m.school_id = t.id AND m.status = 'PUBLISHED'
+  ORDER BY m.school_year DESC, m.revision DESC LIMIT 1), false)`;
 
 /** The k nearest schools of a level (with filters), nearest first, as NearbySchool values. */
 export async function nearestOf(

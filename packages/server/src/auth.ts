@@ -1,0 +1,124 @@
+// Who is asking: bearer-token sessions (only the token's SHA-256 is stored), login with a rate limit, and the
+// scope rules that follow the administrative-unit tree. Workflow decisions themselves live in @edugis/maturity.
+import { createHash, randomBytes } from 'node:crypto';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { sql } from '@edugis/prisma-postgis';
+import { verifyPassword, type Role } from '@edugis/db';
+import { prisma } from './db.ts';
+
+export interface Viewer {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  schoolId: string | null;
+  unitId: string | null;
+}
+
+/** Sessions last 8 hours (a working day) unless EDUGIS_SESSION_HOURS says otherwise. */
+export const SESSION_HOURS = Number(process.env.EDUGIS_SESSION_HOURS ?? 8) || 8;
+/** Failed logins allowed per username and address in 15 minutes, and per address for all usernames. */
+export const LOGIN_FAILS_PER_USER = 5;
+export const LOGIN_FAILS_PER_ADDRESS = 30;
+const failsByUser = new RateLimiterMemory({ points: LOGIN_FAILS_PER_USER, duration: 15 * 60 });
+const failsByAddress = new RateLimiterMemory({ points: LOGIN_FAILS_PER_ADDRESS, duration: 15 * 60 });
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+// A real hash of a random password: verifying an unknown username costs as much as a known one, so response
+// times do not tell which usernames exist.
+let decoyHash: Promise<string> | null = null;
+const decoy = async () => (decoyHash ??= import('@edugis/db').then((m) => m.hashPassword(randomBytes(16).toString('hex'))));
+
+export type LoginOutcome =
+  | { ok: true; token: string; expiresAt: Date; viewer: Viewer }
+  | { ok: false; reason: 'INVALID_CREDENTIALS' }
+  | { ok: false; reason: 'RATE_LIMITED'; retryAfterSeconds: number };
+
+export async function login(username: string, password: string, ip: string): Promise<LoginOutcome> {
+  const name = username.trim().toLowerCase().slice(0, 64);
+  const userKey = `${name}|${ip}`;
+  const blocked = async (limiter: RateLimiterMemory, key: string, max: number) => {
+    const res = await limiter.get(key);
+    return res && res.consumedPoints >= max ? Math.ceil(res.msBeforeNext / 1000) : 0;
+  };
+  const wait = Math.max(await blocked(failsByUser, userKey, LOGIN_FAILS_PER_USER), await blocked(failsByAddress, ip, LOGIN_FAILS_PER_ADDRESS));
+  if (wait > 0) return { ok: false, reason: 'RATE_LIMITED', retryAfterSeconds: wait };
+
+  const user = await prisma().user.findUnique({ where: { username: name } });
+  const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await decoy(), password), false);
+  if (!valid || !user) {
+    await Promise.all([
+      failsByUser.consume(userKey).catch((e) => { if (!(e instanceof RateLimiterRes)) throw e; }),
+      failsByAddress.consume(ip).catch((e) => { if (!(e instanceof RateLimiterRes)) throw e; }),
+    ]);
+    return { ok: false, reason: 'INVALID_CREDENTIALS' };
+  }
+  await failsByUser.delete(userKey);
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000);
+  await prisma().session.create({ data: { id: tokenHash(token), userId: user.id, expiresAt } });
+  return { ok: true, token, expiresAt, viewer: toViewer(user) };
+}
+
+export async function logout(token: string): Promise<void> {
+  await prisma().session.deleteMany({ where: { id: tokenHash(token) } });
+}
+
+function toViewer(u: { id: string; username: string; displayName: string; role: string; schoolId: string | null; unitId: string | null }): Viewer {
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as Role, schoolId: u.schoolId, unitId: u.unitId };
+}
+
+/** The viewer of a bearer token: null without one; 'expired' for an unknown, expired or disabled one. */
+export async function viewerForToken(token: string | null): Promise<Viewer | null | 'expired'> {
+  if (!token) return null;
+  const session = await prisma().session.findUnique({ where: { id: tokenHash(token) }, include: { user: true } });
+  if (!session || session.expiresAt.getTime() <= Date.now() || session.user.disabled) return 'expired';
+  return toViewer(session.user);
+}
+
+export function bearerToken(header: string | undefined): string | null {
+  const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header ?? '');
+  return m ? m[1]! : null;
+}
+
+export interface SchoolPlace {
+  schoolId: string;
+  wardId: string | null;
+  provinceId: string | null;
+  /** The unit that reviews, evaluates and publishes this school's results (management_rule), or null. */
+  managingUnitId: string | null;
+}
+
+/** Where schools sit in the unit tree and who manages them, in one query. */
+export async function schoolPlaces(schoolIds: readonly string[]): Promise<Map<string, SchoolPlace>> {
+  const rows = await prisma().$queryRaw<{ school_id: string; ward_id: string | null; province_id: string | null; managing_unit_id: string | null }[]>(sql`
+    SELECT s.id AS school_id, w.id AS ward_id, w.parent_id AS province_id,
+           CASE WHEN EXISTS (SELECT 1 FROM management_rule r WHERE r.school_level = ANY (s.levels) AND r.managing_level = 'PROVINCE')
+                THEN w.parent_id ELSE w.id END AS managing_unit_id
+    FROM school s LEFT JOIN admin_unit w ON w.id = s.ward_id
+    WHERE s.id = ANY (${[...schoolIds]}::text[])`);
+  return new Map(rows.map((r) => [r.school_id, { schoolId: r.school_id, wardId: r.ward_id, provinceId: r.province_id, managingUnitId: r.managing_unit_id }]));
+}
+
+/**
+ * May the viewer see a school's unpublished assessments (drafts, answers, evidence, audit log)? Its own staff;
+ * ward staff for schools in their ward; province staff for schools in their province; admins. Planners and
+ * anonymous visitors see published results only.
+ */
+export function canSeeDrafts(viewer: Viewer | null, place: SchoolPlace): boolean {
+  if (!viewer) return false;
+  switch (viewer.role) {
+    case 'SCHOOL_STAFF':
+    case 'PRINCIPAL':
+      return viewer.schoolId === place.schoolId;
+    case 'WARD_STAFF':
+      return viewer.unitId !== null && viewer.unitId === place.wardId;
+    case 'PROVINCE_STAFF':
+      return viewer.unitId !== null && viewer.unitId === place.provinceId;
+    case 'ADMIN':
+      return true;
+    default:
+      return false;
+  }
+}
