@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import type { FeatureCollection } from 'geojson';
@@ -12,6 +12,10 @@ import { SchoolProfile, latestZones } from './SchoolProfile.tsx';
 import { SearchBox } from './SearchBox.tsx';
 import { MAX_COMPARE, readState, writeState, type AppState, type SchoolPoint } from './url.ts';
 import { ZonePanel } from './ZonePanel.tsx';
+import { useSession } from './session.ts';
+
+// Staff only: loaded when opened, so parents never download the assessment forms and rules.
+const Workspace = lazy(() => import('./Workspace.tsx'));
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -22,6 +26,8 @@ export function App() {
   const [zone, setZone] = useState<FeatureCollection | null>(null);
   const [compareOpen, setCompareOpen] = useState(state.compare.length > 1);
   const [geoError, setGeoError] = useState<string | null>(null);
+  const [workspaceOpen, setWorkspaceOpen] = useState(false);
+  const session = useSession();
   const [{ data: ds }, refetchDataset] = useQuery<DatasetResult>({ query: DATASET });
   const lang = i18n.language;
 
@@ -90,6 +96,9 @@ export function App() {
             {t('compareButton', { n: state.compare.length })}
           </button>
         )}
+        <button type="button" className="header-btn" onClick={() => setWorkspaceOpen(true)} data-testid="ws-open">
+          {session ? t('staffWorkspace') : t('staffSignIn')}
+        </button>
         <button type="button" className="lang" onClick={switchLanguage} lang={lang === 'vi' ? 'en' : 'vi'} aria-label={`${t('language')}: ${t('switchTo')}`} data-testid="lang-switch">
           {t('switchTo')}
         </button>
@@ -170,6 +179,11 @@ export function App() {
           )}
         </aside>
       </main>
+      {workspaceOpen && (
+        <Suspense fallback={<p className="workspace">{t('loading')}</p>}>
+          <Workspace onClose={() => setWorkspaceOpen(false)} />
+        </Suspense>
+      )}
       {compareOpen && state.compare.length > 0 && (
         <Compare
           ids={state.compare}

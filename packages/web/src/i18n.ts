@@ -5,6 +5,8 @@ export const resources = {
   vi: {
     translation: {
       appTitle: 'EduGIS — Bản đồ trường học',
+      staffSignIn: 'Cán bộ đăng nhập',
+      staffWorkspace: 'Đánh giá CĐS',
       region: 'Thành phố Hồ Chí Minh',
       language: 'Ngôn ngữ',
       switchTo: 'English',
@@ -100,6 +102,8 @@ export const resources = {
   en: {
     translation: {
       appTitle: 'EduGIS — School map',
+      staffSignIn: 'Staff sign-in',
+      staffWorkspace: 'DT assessment',
       region: 'Ho Chi Minh City',
       language: 'Language',
       switchTo: 'Tiếng Việt',

@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client';
 import { Client, Provider, cacheExchange, fetchExchange } from 'urql';
 import i18n from './i18n.ts';
 import { App } from './App.tsx';
+import { getSession } from './session.ts';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './app.css';
 
@@ -9,7 +10,10 @@ import './app.css';
 const client = new Client({
   url: '/graphql',
   exchanges: [cacheExchange, fetchExchange],
-  fetchOptions: () => ({ headers: { 'accept-language': i18n.language } }),
+  fetchOptions: () => {
+    const token = getSession()?.token;
+    return { headers: { 'accept-language': i18n.language, ...(token ? { authorization: `Bearer ${token}` } : {}) } };
+  },
 });
 
 createRoot(document.getElementById('root')!).render(

@@ -1,0 +1,72 @@
+// Operations of the staff workspace (schema: packages/server/schema.graphql).
+import { gql } from 'urql';
+import type { Role } from './session.ts';
+
+export const LOGIN = gql`
+  mutation Login($u: String!, $p: String!) {
+    login(username: $u, password: $p) {
+      __typename
+      ... on AuthError { code message }
+      ... on MutationLoginSuccess { data { token expiresAt account { id username displayName role school { id name } unit { code fullName } } } }
+    }
+  }
+`;
+
+const ASSESSMENT_FIELDS = `
+  id schoolYear status version revision indexVersion returnComment submittedAt submittedLate allowedActions
+  deadlines { submitBy publishBy }
+  school { id name ward { fullName } }
+  answers { points { code points } mandatory { code met } }
+  evaluatedAnswers { points { code points } mandatory { code met } }
+  evidence { criterionCode kind value }
+`;
+
+export const SCHOOL_ASSESSMENT = gql`
+  query SchoolAssessment($school: ID!) {
+    currentSchoolYear
+    school(id: $school) { id name assessments { ${ASSESSMENT_FIELDS} } }
+  }
+`;
+export const ASSESSMENT = gql`query Assessment($id: ID!) { assessment(id: $id) { ${ASSESSMENT_FIELDS} } }`;
+
+export const QUEUE = gql`
+  query Queue($status: AssessmentStatus, $late: Boolean) {
+    reviewQueue(first: 100, status: $status, late: $late) {
+      totalCount
+      edges { node { id schoolYear status version submittedAt submittedLate overallLevel school { id name ward { fullName } } } }
+    }
+  }
+`;
+
+const result = (name: string) => `__typename ... on WorkflowError { code message } ... on Mutation${name[0]!.toUpperCase()}${name.slice(1)}Success { data { id status version } }`;
+export const SAVE = gql`mutation Save($s: ID!, $y: String!, $v: Int, $a: MaturityAnswersInput!, $e: [MaturityEvidenceInput!]) {
+  saveSelfAssessment(schoolId: $s, schoolYear: $y, expectedVersion: $v, answers: $a, evidence: $e) { ${result('saveSelfAssessment')} } }`;
+export const STEP = {
+  approve: gql`mutation Approve($id: ID!, $v: Int!) { approveAssessment(id: $id, expectedVersion: $v) { ${result('approveAssessment')} } }`,
+  submit: gql`mutation Submit($id: ID!, $v: Int!) { submitAssessment(id: $id, expectedVersion: $v) { ${result('submitAssessment')} } }`,
+  startReview: gql`mutation StartReview($id: ID!, $v: Int!) { startAssessmentReview(id: $id, expectedVersion: $v) { ${result('startAssessmentReview')} } }`,
+  publish: gql`mutation Publish($id: ID!, $v: Int!) { publishAssessment(id: $id, expectedVersion: $v) { ${result('publishAssessment')} } }`,
+};
+export const RETURN = gql`mutation Return($id: ID!, $v: Int!, $c: String!) { returnAssessment(id: $id, expectedVersion: $v, comment: $c) { ${result('returnAssessment')} } }`;
+export const EVALUATE = gql`mutation Evaluate($id: ID!, $v: Int!, $p: [MaturityPointAnswer!]!, $m: [MaturityMandatoryAnswer!]!, $r: [ScoreChangeReasonInput!]) {
+  evaluateAssessment(id: $id, expectedVersion: $v, points: $p, mandatory: $m, reasons: $r) { ${result('evaluateAssessment')} } }`;
+
+export type Status = 'DRAFT' | 'SELF_ASSESSED' | 'APPROVED' | 'SUBMITTED' | 'UNDER_REVIEW' | 'RETURNED' | 'EVALUATED' | 'PUBLISHED';
+export type Action = 'saveSelfAssessment' | 'approve' | 'submit' | 'startReview' | 'return' | 'evaluate' | 'publish';
+interface AnswersOut { points: { code: string; points: number }[]; mandatory: { code: string; met: boolean }[] }
+export interface AssessmentData {
+  id: string; schoolYear: string; status: Status; version: number; revision: number; indexVersion: string;
+  returnComment: string | null; submittedAt: string | null; submittedLate: boolean; allowedActions: Action[];
+  deadlines: { submitBy: string; publishBy: string };
+  school: { id: string; name: string; ward: { fullName: string } | null };
+  answers: AnswersOut | null; evaluatedAnswers: AnswersOut | null;
+  evidence: { criterionCode: string; kind: 'LINK' | 'FILE' | 'NOTE'; value: string }[] | null;
+}
+export interface StepResult { __typename: string; code?: string; message?: string; data?: { id: string; status: Status; version: number } }
+export interface QueueRow {
+  id: string; schoolYear: string; status: Status; version: number; submittedAt: string | null; submittedLate: boolean; overallLevel: string;
+  school: { id: string; name: string; ward: { fullName: string } | null };
+}
+export interface LoginResult {
+  login: { __typename: string; code?: string; message?: string; data?: { token: string; expiresAt: string; account: { id: string; username: string; displayName: string; role: Role; school: { id: string; name: string } | null; unit: { code: string; fullName: string } | null } } };
+}
