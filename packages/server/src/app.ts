@@ -14,7 +14,7 @@ import depthLimit from 'graphql-depth-limit';
 import { sql } from '@edugis/prisma-postgis';
 import type { Database } from '@edugis/db';
 import { setDatabase } from './db.ts';
-import { bearerToken, viewerForToken } from './auth.ts';
+import { bearerToken, placesLoader, viewerForToken } from './auth.ts';
 import { maskError } from './errors.ts';
 import { schoolsGeoJson, TILE_MAX_ZOOM, wardsGeoJson, wardsTile, type Bbox } from './geo.ts';
 import { pickLang, translator, type Lang } from './i18n.ts';
@@ -89,7 +89,7 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
         const viewer = await viewerForToken(token);
         return {
           lang: pickLang(req.headers['accept-language']), ip: req.ip ?? req.socket.remoteAddress ?? '',
-          viewer: viewer === 'expired' ? null : viewer, sessionExpired: viewer === 'expired', token, places: new Map(),
+          viewer: viewer === 'expired' ? null : viewer, sessionExpired: viewer === 'expired', token, places: placesLoader(), memo: new Map(),
         };
       },
     }),

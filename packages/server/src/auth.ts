@@ -1,6 +1,7 @@
 // Who is asking: bearer-token sessions (only the token's SHA-256 is stored), login with a rate limit, and the
 // scope rules that follow the administrative-unit tree. Workflow decisions themselves live in @edugis/maturity.
 import { createHash, randomBytes } from 'node:crypto';
+import DataLoader from 'dataloader';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { sql } from '@edugis/prisma-postgis';
 import { verifyPassword, type Role } from '@edugis/db';
@@ -100,6 +101,12 @@ export async function schoolPlaces(schoolIds: readonly string[]): Promise<Map<st
     WHERE s.id = ANY (${[...schoolIds]}::text[])`);
   return new Map(rows.map((r) => [r.school_id, { schoolId: r.school_id, wardId: r.ward_id, provinceId: r.province_id, managingUnitId: r.managing_unit_id }]));
 }
+
+/** A per-request loader of school places: every lookup made in one tick goes out as one query. */
+export const placesLoader = () => new DataLoader<string, SchoolPlace | undefined>(async (ids) => {
+  const m = await schoolPlaces(ids);
+  return ids.map((id) => m.get(id));
+});
 
 /**
  * May the viewer see a school's unpublished assessments (drafts, answers, evidence, audit log)? Its own staff;

@@ -6,6 +6,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import { getDatamodel, type PrismaTypes } from '@edugis/db';
 import type { Lang } from './i18n.ts';
+import type DataLoader from 'dataloader';
 import type { SchoolPlace, Viewer } from './auth.ts';
 import { prisma } from './db.ts';
 
@@ -18,8 +19,10 @@ export interface Context {
   /** The request carried a bearer token that is unknown, expired or of a disabled account. */
   sessionExpired: boolean;
   token: string | null;
-  /** Per-request memo of where schools sit and who manages them (auth.schoolPlaces). */
-  places: Map<string, Promise<SchoolPlace | undefined>>;
+  /** Per-request, batched: where schools sit and who manages them (auth.schoolPlaces); one query per tick. */
+  places: DataLoader<string, SchoolPlace | undefined>;
+  /** Per-request memo for small lookups (deadlines of a school year and province). */
+  memo: Map<string, Promise<unknown>>;
 }
 
 export const MAX_PAGE_SIZE = 200;

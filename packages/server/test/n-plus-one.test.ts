@@ -6,9 +6,9 @@ import { gql, useTestServer } from './support.ts';
 const statements: string[] = [];
 const server = useTestServer({ onStatement: (s) => statements.push(s) });
 
-async function countStatements(query: string, variables: Record<string, unknown>) {
+async function countStatements(query: string, variables: Record<string, unknown>, token?: string) {
   statements.length = 0;
-  const { body } = await gql(server.url, query, variables);
+  const { body } = await gql(server.url, query, variables, 'vi', token);
   expect(body.errors).toBeUndefined();
   if (process.env.EDUGIS_SHOW_SQL) console.log(statements.join('\n---\n'));
   return { n: statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s.trim())).length, body };
@@ -43,5 +43,27 @@ describe('no N+1', () => {
     expect(body.data.wards).toHaveLength(168);
     expect(n).toBeGreaterThanOrEqual(1);
     expect(n).toBeLessThanOrEqual(5);
+  });
+
+  it('a review queue with schools, wards, deadlines, allowed steps and audit logs is a fixed number of statements', async () => {
+    // 40 submitted results for 2026-2027, each with one audit entry, in front of the admin (who sees every queue).
+    await server.ctx.db.raw.exec(`
+      INSERT INTO maturity_assessment (id, school_id, school_year, index_version, status, group1_score, group2_score, group1_level, group2_level,
+                                       overall_level, is_synthetic, source_id, managing_unit_id, submitted_at, version)
+      SELECT 'q-' || s.id, s.id, '2026-2027', '4725/2022', 'SUBMITTED', 60, 55, 'LEVEL_2', 'LEVEL_2', 'LEVEL_2', true, 'edugis-synthetic', s.ward_id,
+             now() - (row_number() OVER (ORDER BY s.id)) * interval '1 hour', 3
+      FROM (SELECT id, ward_id FROM school WHERE levels = '{PRIMARY}' ORDER BY id LIMIT 40) s;
+      INSERT INTO assessment_audit (assessment_id, actor_id, actor_role, action, from_status, to_status, version)
+      SELECT id, 'demo-admin', 'ADMIN', 'submit', 'APPROVED', 'SUBMITTED', 3 FROM maturity_assessment WHERE id LIKE 'q-%';`);
+    const login = await gql(server.url, `mutation { login(username: "demo.quantri", password: "edugis-demo") { ... on MutationLoginSuccess { data { token } } } }`);
+    const token = login.body.data.login.data.token as string;
+    const Q = `query($first: Int) { reviewQueue(first: $first) { totalCount edges { node { id status version submittedLate allowedActions
+      school { name ward { fullName } } deadlines { submitBy } auditLog { actorName action } } } } }`;
+    const small = await countStatements(Q, { first: 5 }, token);
+    const large = await countStatements(Q, { first: 40 }, token);
+    expect(large.body.data.reviewQueue.edges).toHaveLength(40);
+    expect(large.body.data.reviewQueue.edges[0].node.auditLog).toEqual([{ actorName: 'Quản trị hệ thống (demo)', action: 'submit' }]);
+    expect(large.n).toBe(small.n);
+    expect(large.n).toBeLessThanOrEqual(12);
   });
 });

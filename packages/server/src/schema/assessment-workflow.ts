@@ -59,14 +59,7 @@ function resultColumns(r: ScoreResult) {
   };
 }
 
-export function placeOf(ctx: Context, schoolId: string): Promise<SchoolPlace | undefined> {
-  let p = ctx.places.get(schoolId);
-  if (!p) {
-    p = schoolPlaces([schoolId]).then((m) => m.get(schoolId));
-    ctx.places.set(schoolId, p);
-  }
-  return p;
-}
+export const placeOf = (ctx: Context, schoolId: string): Promise<SchoolPlace | undefined> => ctx.places.load(schoolId);
 async function draftsVisible(ctx: Context, schoolId: string): Promise<boolean> {
   if (!ctx.viewer) return false;
   const place = await placeOf(ctx, schoolId);
@@ -111,12 +104,12 @@ const ChangeRef = builder.objectRef<Change>('AuditChange').implement({
     reason: t.string({ nullable: true, resolve: (c) => c.reason ?? null }),
   }),
 });
-builder.prismaObject('AssessmentAudit', {
+const AuditEntry = builder.prismaObject('AssessmentAudit', {
   description: 'An entry of the append-only audit log: who did what, when, and the values before and after.',
   fields: (t) => ({
     id: t.id({ resolve: (a) => String(a.id) }),
     at: t.string({ description: 'ISO 8601 time.', resolve: (a) => a.at.toISOString() }),
-    actorName: t.string({ resolve: async (a) => (await prisma().user.findUniqueOrThrow({ where: { id: a.actorId }, select: { displayName: true } })).displayName }),
+    actorName: t.string({ select: { actor: { select: { displayName: true } } }, resolve: (a) => a.actor.displayName }),
     actorRole: t.field({ type: RoleEnum, resolve: (a) => a.actorRole as never }),
     action: t.exposeString('action'),
     fromStatus: t.field({ type: StatusEnum, nullable: true, resolve: (a) => a.fromStatus as never }),
@@ -143,7 +136,12 @@ builder.prismaObjectFields('MaturityAssessment', (t) => ({
   managingUnit: t.relation('managingUnit', { nullable: true, description: 'The authority it was submitted to.' }),
   deadlines: t.field({
     type: Deadlines,
-    resolve: async (a, _args, ctx) => deadlines(prisma(), a.schoolYear, (await placeOf(ctx, a.schoolId))?.provinceId ?? null),
+    resolve: async (a, _args, ctx) => {
+      const province = (await placeOf(ctx, a.schoolId))?.provinceId ?? null;
+      const key = `deadlines:${a.schoolYear}:${province}`;
+      if (!ctx.memo.has(key)) ctx.memo.set(key, deadlines(prisma(), a.schoolYear, province));
+      return ctx.memo.get(key) as ReturnType<typeof deadlines>;
+    },
   }),
   answers: t.field({
     type: AnswersRef, nullable: true,
@@ -170,10 +168,11 @@ builder.prismaObjectFields('MaturityAssessment', (t) => ({
     nullable: true, description: 'What the authority asked for when it last returned the assessment; staff in scope only.',
     resolve: async (a, _args, ctx) => ((await draftsVisible(ctx, a.schoolId)) ? a.returnComment : null),
   }),
-  auditLog: t.prismaField({
-    type: ['AssessmentAudit'], nullable: true, description: 'Every step and change, oldest first; staff in scope only.',
-    resolve: async (query, a, _args, ctx) =>
-      (await draftsVisible(ctx, a.schoolId)) ? prisma().assessmentAudit.findMany({ ...query, where: { assessmentId: a.id }, orderBy: { id: 'asc' } }) : null,
+  auditLog: t.field({
+    type: [AuditEntry], nullable: true, description: 'Every step and change, oldest first; staff in scope only.',
+    // Loaded with the assessment (one query for a whole page), shown only to staff in scope.
+    select: { audit: { orderBy: { id: 'asc' }, include: { actor: { select: { displayName: true } } } } },
+    resolve: async (a, _args, ctx) => ((await draftsVisible(ctx, a.schoolId)) ? a.audit : null),
   }),
   allowedActions: t.field({
     type: [ActionEnum], description: 'The steps you may take on it now (empty when anonymous).',
