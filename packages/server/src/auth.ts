@@ -58,6 +58,7 @@ export async function login(username: string, password: string, ip: string): Pro
   await failsByUser.delete(userKey);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000);
+  await prisma().session.deleteMany({ where: { userId: user.id, expiresAt: { lte: new Date() } } }); // tidy the user's old sessions
   await prisma().session.create({ data: { id: tokenHash(token), userId: user.id, expiresAt } });
   return { ok: true, token, expiresAt, viewer: toViewer(user) };
 }

@@ -39,7 +39,7 @@ export function authError(lang: Lang, sessionExpired: boolean, signedIn: boolean
 export type WorkflowErrorCode =
   | 'NOT_SIGNED_IN' | 'NOT_FOUND' | 'PUBLISHED_IS_FINAL' | 'OUT_OF_ORDER' | 'WRONG_ROLE' | 'OUT_OF_SCOPE' | 'COMMENT_REQUIRED'
   | 'REASON_REQUIRED' | 'STALE_VERSION' | 'INVALID_ANSWERS' | 'INVALID_EVIDENCE' | 'NO_MANAGING_UNIT' | 'ALREADY_CORRECTED'
-  | 'INVALID_SCHOOL_YEAR';
+  | 'INVALID_SCHOOL_YEAR' | 'TEXT_TOO_LONG';
 
 /** A refused workflow step: returned in the mutation's result union (typed), never thrown to the client. */
 export class WorkflowError extends Error {

@@ -97,6 +97,24 @@ function LoginForm() {
   );
 }
 
+type StepResponse = { data?: Record<string, StepResult>; error?: { message: string } };
+/** The outcome of a workflow step as a line for the user (the new state, or the server's translated refusal). */
+function useStepMessage(reload: () => void): [{ ok: boolean; text: string } | null, (r: StepResponse) => void] {
+  const { t } = useTranslation();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const done = (r: StepResponse) => {
+    const out = r.data ? Object.values(r.data)[0] : undefined;
+    if (out?.data) {
+      setMessage({ ok: true, text: t('ws.saved', { status: t(`ws.status.${out.data.status}`), v: out.data.version }) });
+      reload();
+    } else {
+      setMessage({ ok: false, text: out?.message ?? r.error?.message ?? '' });
+      if (out?.code === 'NOT_SIGNED_IN') setTimeout(() => setSession(null), 2500); // expired: back to the sign-in form
+    }
+  };
+  return [message, done];
+}
+
 function StatusLine({ a, year }: { a: AssessmentData | null; year: string }) {
   const { t } = useTranslation();
   return (
@@ -119,7 +137,7 @@ function SchoolAssessment({ schoolId }: { schoolId: string }) {
   const index = indexVersion(a?.indexVersion);
   const [sheet, setSheet] = useState<Sheet>({ points: {}, mandatory: {} });
   const [evidence, setEvidence] = useState<EvidenceMap>({});
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, done] = useStepMessage(() => refetch({ requestPolicy: 'network-only' }));
   const loadedVersion = a ? `${a.id}@${a.version}` : 'new';
   useEffect(() => {
     setSheet(sheetOf(a?.answers ?? null));
@@ -133,13 +151,6 @@ function SchoolAssessment({ schoolId }: { schoolId: string }) {
   if (fetching && !data) return <p>{t('loading')}</p>;
   if (!data?.school || !index) return null;
   const allowed: Action[] = a ? a.allowedActions : ['saveSelfAssessment'];
-  const done = (r: { data?: Record<string, StepResult>; error?: { message: string } }) => {
-    const out = r.data ? Object.values(r.data)[0] : undefined;
-    if (out?.data) {
-      setMessage({ ok: true, text: t('ws.saved', { status: t(`ws.status.${out.data.status}`), v: out.data.version }) });
-      refetch({ requestPolicy: 'network-only' });
-    } else setMessage({ ok: false, text: out?.message ?? r.error?.message ?? '' });
-  };
   const doSave = async () => {
     if (!live.answers) return;
     const ev = Object.entries(evidence).filter(([, e]) => e.value.trim()).map(([criterionCode, e]) => ({ criterionCode, ...e }));
@@ -316,7 +327,7 @@ function ReviewScreen({ id, onBack }: { id: string; onBack: () => void }) {
   const [sheet, setSheet] = useState<Sheet>(base);
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [comment, setComment] = useState('');
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, done] = useStepMessage(() => refetch({ requestPolicy: 'network-only' }));
   useEffect(() => { setSheet(base); setReasons({}); }, [base]);
   const live = useLiveScore(index, sheet);
   const selfLive = useLiveScore(index, self);
@@ -325,13 +336,6 @@ function ReviewScreen({ id, onBack }: { id: string; onBack: () => void }) {
   const [, ret] = useMutation(RETURN);
   const [, evaluate] = useMutation(EVALUATE);
   if (!a || !index) return <p>{t('loading')}</p>;
-  const done = (r: { data?: Record<string, StepResult>; error?: { message: string } }) => {
-    const out = r.data ? Object.values(r.data)[0] : undefined;
-    if (out?.data) {
-      setMessage({ ok: true, text: t('ws.saved', { status: t(`ws.status.${out.data.status}`), v: out.data.version }) });
-      refetch({ requestPolicy: 'network-only' });
-    } else setMessage({ ok: false, text: out?.message ?? r.error?.message ?? '' });
-  };
   const can = (x: Action) => a.allowedActions.includes(x);
   const doEvaluate = async () => {
     if (!live.answers) return;

@@ -256,7 +256,7 @@ builder.objectType(WorkflowError, {
   name: 'WorkflowError',
   description: 'A refused step, with a stable code and a translated message. Nothing was saved. Codes: NOT_SIGNED_IN, NOT_FOUND, ' +
     'PUBLISHED_IS_FINAL, OUT_OF_ORDER, WRONG_ROLE, OUT_OF_SCOPE, COMMENT_REQUIRED, REASON_REQUIRED, STALE_VERSION, INVALID_ANSWERS ' +
-    '(see answerErrors), INVALID_EVIDENCE, NO_MANAGING_UNIT, ALREADY_CORRECTED, INVALID_SCHOOL_YEAR.',
+    '(see answerErrors), INVALID_EVIDENCE, NO_MANAGING_UNIT, ALREADY_CORRECTED, INVALID_SCHOOL_YEAR, TEXT_TOO_LONG.',
   fields: (t) => ({
     code: t.exposeString('code'),
     message: t.exposeString('message'),
@@ -277,7 +277,7 @@ function requireViewer(ctx: Context) {
   return ctx.viewer;
 }
 function checkText(ctx: Context, text: string | null | undefined) {
-  if (text && text.length > MAX_TEXT) throw fail(ctx, 'REASON_REQUIRED', 'error.textTooLong', { max: MAX_TEXT });
+  if (text && text.length > MAX_TEXT) throw fail(ctx, 'TEXT_TOO_LONG', 'error.textTooLong', { max: MAX_TEXT });
 }
 
 function checkAnswers(ctx: Context, index: IndexVersion, answers: Answers) {
