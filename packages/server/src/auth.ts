@@ -130,3 +130,6 @@ export function canSeeDrafts(viewer: Viewer | null, place: SchoolPlace): boolean
       return false;
   }
 }
+
+/** The context of an anonymous request (benchmarks and scripts that run GraphQL in-process). */
+export const anonymousContext = (lang: 'vi' | 'en' = 'vi') => ({ lang, ip: '127.0.0.1', viewer: null, sessionExpired: false, token: null, places: placesLoader(), memo: new Map() });

@@ -49,6 +49,11 @@ const resources = {
         tooMuchEvidence: 'Quá nhiều minh chứng: tối đa {{max}}.',
         textTooLong: 'Nội dung quá dài (tối đa {{max}} ký tự).',
         notStaff: 'Chỉ cán bộ phường/xã hoặc Sở GDĐT có danh sách thẩm định.',
+        unknownResultYear: 'Không có kết quả đã công bố nào cho năm học "{{year}}". Các năm học có kết quả: {{known}}.',
+        unknownProvince: 'Không có tỉnh/thành phố hiện hành nào mang mã {{code}}.',
+        preschoolNotAssessed: 'Trường mầm non không đánh giá theo QĐ 4725: hãy chọn cấp tiểu học trở lên.',
+        compareCount: 'Hãy chọn từ 2 đến {{max}} đơn vị để so sánh (đang chọn {{n}}).',
+        unknownUnits: 'Không có đơn vị mã {{codes}} trong {{parent}}.',
       },
       zone: {
         outside: 'Vị trí này nằm ngoài vùng EduGIS có dữ liệu phường/xã (có thể ở ngoài biển hoặc ngoài Việt Nam).',
@@ -113,6 +118,11 @@ const resources = {
         tooMuchEvidence: 'Too much evidence: at most {{max}} entries.',
         textTooLong: 'The text is too long (at most {{max}} characters).',
         notStaff: 'Only ward/commune or provincial education staff have a review queue.',
+        unknownResultYear: 'There are no published results for school year "{{year}}". School years with results: {{known}}.',
+        unknownProvince: 'No current province has code {{code}}.',
+        preschoolNotAssessed: 'Preschools are not assessed under Decision 4725: choose primary or above.',
+        compareCount: 'Choose 2 to {{max}} units to compare ({{n}} chosen).',
+        unknownUnits: 'There is no unit {{codes}} in {{parent}}.',
       },
       zone: {
         outside: 'This place is outside the area for which EduGIS has ward data (perhaps at sea or outside Vietnam).',

@@ -9,5 +9,6 @@ import './enrollment-zone.ts';
 import './school.ts';
 import './profile.ts';
 import './search.ts';
+import './analytics.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,314 @@
+// Analytics over published QĐ 4725 results, schools and capacity, aggregated in SQL (never in JavaScript loops):
+// maturity by unit (the provinces of the country or the wards of a province), comparison of 2–6 units, a unit's
+// trend over the years, a school's peer benchmark, and seats against enrolment per ward. Only published results
+// count (a published correction replaces the result it corrects); results in progress never appear here.
+import { Prisma } from '@edugis/db';
+import { sql } from '@edugis/prisma-postgis';
+import { parseSchoolYear } from '@edugis/maturity';
+import { builder, type Context } from '../builder.ts';
+import { prisma } from '../db.ts';
+import { userError } from '../errors.ts';
+import { Ownership, SchoolLevel } from './school.ts';
+
+/** Fewer published results than this in a unit: figures are shown but marked as thin. */
+export const THIN_DATA = 5;
+const MAX_COMPARE = 6;
+/** The school levels QĐ 4725 assesses (preschools are not assessed). */
+const ASSESSED = sql`ARRAY['PRIMARY','LOWER_SECONDARY','UPPER_SECONDARY','CONTINUING']::"SchoolLevel"[]`;
+/** The result of record per school and year (the newest published revision), kept by triggers (migration 0006). */
+const published = (years: string[]) => sql`
+  SELECT p.school_id, p.school_year, p.group1_score AS g1, p.group2_score AS g2, p.group1_level AS l1, p.group2_level AS l2, p.overall_level AS lo
+  FROM published_result p WHERE p.school_year = ANY (${years}::text[])`;
+
+/**
+ * Runs one analytics query with settings for a whole-table aggregate: enough sort memory for the medians (the
+ * 4 MB default spills national data to disk) and no JIT (compiling costs more than it saves at this size).
+ */
+async function aggregate<T>(query: Prisma.Sql): Promise<T[]> {
+  const [, , rows] = await prisma().$transaction([
+    prisma().$executeRaw(sql`SET LOCAL work_mem = '64MB'`),
+    prisma().$executeRaw(sql`SET LOCAL jit = off`),
+    prisma().$queryRaw<T[]>(query),
+  ]);
+  return rows as T[];
+}
+
+interface Filters { level?: string | null; ownership?: string | null }
+interface UnitYearRow {
+  code: string; name: string; full_name: string; school_year: string; schools: number; published: number;
+  o1: number; o2: number; o3: number; a1: number; a2: number; a3: number; b1: number; b2: number; b3: number;
+  mean_g1: number | null; median_g1: number | null; mean_g2: number | null; median_g2: number | null;
+}
+export interface UnitMaturity extends UnitYearRow { previous: UnitYearRow | null; previousYear: string | null }
+
+const previousYear = (y: string) => { const [a] = parseSchoolYear(y)!; return `${a - 1}-${a}`; };
+
+// Answers are cached per analytics generation (bumped by the publication triggers, migration 0006): the same
+// question is answered from memory until a result is published anywhere, then recomputed from the rows.
+const cache = new Map<string, Promise<unknown>>();
+let cachedGeneration = -1n;
+const MAX_CACHED = 500;
+async function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  const [{ generation }] = await prisma().$queryRaw<{ generation: bigint }[]>(sql`SELECT generation FROM analytics_state WHERE id = 1`) as [{ generation: bigint }];
+  if (generation !== cachedGeneration || cache.size > MAX_CACHED) {
+    cache.clear();
+    cachedGeneration = generation;
+  }
+  let p = cache.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = compute();
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+/** Known school years with any published result, newest first. */
+async function publishedYears(): Promise<string[]> {
+  return cached('years', async () => {
+    const rows = await prisma().$queryRaw<{ y: string }[]>(sql`SELECT DISTINCT school_year AS y FROM published_result ORDER BY 1 DESC`);
+    return rows.map((r) => r.y);
+  });
+}
+async function checkYear(ctx: Context, year: string) {
+  const known = await publishedYears();
+  if (!parseSchoolYear(year) || !known.includes(year)) throw userError(ctx.lang, 'error.unknownResultYear', { year: year.slice(0, 20), known: known.join(', ') });
+}
+
+/**
+ * One row per unit and school year. `parent` null: the provinces of the country; a 2-digit code: that
+ * province's wards. Schools count by where they are today, so every year is reported on today's units.
+ */
+function unitYears(opts: { parent: string | null; codes?: string[] | null; years: string[] } & Filters): Promise<UnitYearRow[]> {
+  return cached(`units:${JSON.stringify(opts)}`, () => computeUnitYears(opts));
+}
+async function computeUnitYears(opts: { parent: string | null; codes?: string[] | null; years: string[] } & Filters): Promise<UnitYearRow[]> {
+  const byProvince = opts.parent === null;
+  const schoolFilter = Prisma.join([
+    sql`s.levels && ${ASSESSED}`,
+    opts.level ? sql`${opts.level}::"SchoolLevel" = ANY (s.levels)` : sql`true`,
+    opts.ownership ? sql`s.ownership = ${opts.ownership}::"Ownership"` : sql`true`,
+    byProvince ? sql`true` : sql`w.province_code = ${opts.parent}`,
+  ], ' AND ');
+  return aggregate<UnitYearRow>(sql`
+    WITH units AS (
+      SELECT u.id, u.code, u.name, u.full_name FROM admin_unit u
+      WHERE u.valid_to IS NULL AND ${byProvince ? sql`u.level = 'PROVINCE'` : sql`u.level = 'WARD' AND u.province_code = ${opts.parent}`}
+        ${opts.codes ? sql`AND u.code = ANY (${opts.codes}::text[])` : sql``}
+    ),
+    sc AS (
+      SELECT s.id, ${byProvince ? sql`w.parent_id` : sql`w.id`} AS unit_id
+      FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE ${schoolFilter}
+    ),
+    counts AS (SELECT unit_id, count(*)::int AS schools FROM sc GROUP BY unit_id),
+    r AS (${published(opts.years)}),
+    agg AS (
+      SELECT sc.unit_id, r.school_year, count(*)::int AS published,
+        count(*) FILTER (WHERE r.lo = 'LEVEL_1')::int AS o1, count(*) FILTER (WHERE r.lo = 'LEVEL_2')::int AS o2, count(*) FILTER (WHERE r.lo = 'LEVEL_3')::int AS o3,
+        count(*) FILTER (WHERE r.l1 = 'LEVEL_1')::int AS a1, count(*) FILTER (WHERE r.l1 = 'LEVEL_2')::int AS a2, count(*) FILTER (WHERE r.l1 = 'LEVEL_3')::int AS a3,
+        count(*) FILTER (WHERE r.l2 = 'LEVEL_1')::int AS b1, count(*) FILTER (WHERE r.l2 = 'LEVEL_2')::int AS b2, count(*) FILTER (WHERE r.l2 = 'LEVEL_3')::int AS b3,
+        round(avg(r.g1)::numeric, 2)::float8 AS mean_g1, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY r.g1)::numeric, 2)::float8 AS median_g1,
+        round(avg(r.g2)::numeric, 2)::float8 AS mean_g2, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY r.g2)::numeric, 2)::float8 AS median_g2
+      FROM sc JOIN r ON r.school_id = sc.id GROUP BY sc.unit_id, r.school_year
+    )
+    SELECT u.code, u.name, u.full_name, y.school_year, coalesce(c.schools, 0) AS schools, coalesce(a.published, 0) AS published,
+      coalesce(a.o1, 0) AS o1, coalesce(a.o2, 0) AS o2, coalesce(a.o3, 0) AS o3, coalesce(a.a1, 0) AS a1, coalesce(a.a2, 0) AS a2, coalesce(a.a3, 0) AS a3,
+      coalesce(a.b1, 0) AS b1, coalesce(a.b2, 0) AS b2, coalesce(a.b3, 0) AS b3, a.mean_g1, a.median_g1, a.mean_g2, a.median_g2
+    FROM units u CROSS JOIN unnest(${opts.years}::text[]) AS y(school_year)
+    LEFT JOIN counts c ON c.unit_id = u.id
+    LEFT JOIN agg a ON a.unit_id = u.id AND a.school_year = y.school_year
+    ORDER BY u.code, y.school_year`);
+}
+
+async function checkParent(ctx: Context, parent: string | null | undefined): Promise<string | null> {
+  if (parent == null) return null;
+  if (!/^\d{2}$/.test(parent)) throw userError(ctx.lang, 'error.invalidProvinceCode', { code: parent.slice(0, 20) });
+  const p = await prisma().adminUnit.findFirst({ where: { code: parent, level: 'PROVINCE', validTo: null }, select: { id: true } });
+  if (!p) throw userError(ctx.lang, 'error.unknownProvince', { code: parent });
+  return parent;
+}
+
+const Unit = builder.objectRef<{ code: string; name: string; full_name: string }>('AnalyticsUnit').implement({
+  fields: (t) => ({ code: t.exposeString('code'), name: t.exposeString('name'), fullName: t.exposeString('full_name') }),
+});
+const Distribution = builder.objectRef<[number, number, number]>('LevelDistribution').implement({
+  description: 'How many published results are at Mức 1, 2 and 3.',
+  fields: (t) => ({ level1: t.int({ resolve: (d) => d[0] }), level2: t.int({ resolve: (d) => d[1] }), level3: t.int({ resolve: (d) => d[2] }) }),
+});
+const share = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10000) / 10000 : null);
+const digitalShare = (r: UnitYearRow) => share(r.o2 + r.o3, r.published);
+const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 10000) / 10000);
+
+const UnitMaturityRef = builder.objectRef<UnitMaturity>('UnitMaturity').implement({
+  description: 'Published QĐ 4725 results of the schools in one unit for one school year. Shares are 0–1; null where nothing is published.',
+  fields: (t) => ({
+    unit: t.field({ type: Unit, resolve: (r) => r }),
+    schoolYear: t.exposeString('school_year'),
+    schoolCount: t.exposeInt('schools', { description: 'Schools QĐ 4725 assesses (not preschools) in the unit, after the filters.' }),
+    publishedCount: t.exposeInt('published'),
+    coverage: t.float({ nullable: true, description: 'publishedCount / schoolCount.', resolve: (r) => share(r.published, r.schools) }),
+    thinData: t.boolean({ description: `Fewer than ${THIN_DATA} published results: read the figures with care.`, resolve: (r) => r.published < THIN_DATA }),
+    overall: t.field({ type: Distribution, resolve: (r) => [r.o1, r.o2, r.o3] }),
+    group1: t.field({ type: Distribution, description: 'Teaching and learning (DH).', resolve: (r) => [r.a1, r.a2, r.a3] }),
+    group2: t.field({ type: Distribution, description: 'School management (QT).', resolve: (r) => [r.b1, r.b2, r.b3] }),
+    digitalSchoolShare: t.float({ nullable: true, description: 'Share of published results at overall Mức 2+ (trường học số).', resolve: digitalShare }),
+    meanGroup1Score: t.float({ nullable: true, resolve: (r) => r.mean_g1 }),
+    medianGroup1Score: t.float({ nullable: true, resolve: (r) => r.median_g1 }),
+    meanGroup2Score: t.float({ nullable: true, resolve: (r) => r.mean_g2 }),
+    medianGroup2Score: t.float({ nullable: true, resolve: (r) => r.median_g2 }),
+    previousYear: t.string({ nullable: true, resolve: (r) => r.previousYear }),
+    digitalSchoolShareChange: t.float({ nullable: true, description: 'Change of digitalSchoolShare since the previous school year.', resolve: (r) => diff(digitalShare(r), r.previous ? digitalShare(r.previous) : null) }),
+    meanGroup1ScoreChange: t.float({ nullable: true, resolve: (r) => diff(r.mean_g1, r.previous?.mean_g1 ?? null) }),
+    meanGroup2ScoreChange: t.float({ nullable: true, resolve: (r) => diff(r.mean_g2, r.previous?.mean_g2 ?? null) }),
+  }),
+});
+
+/** Pairs each unit's row for `year` with its row for the year before. */
+function withPrevious(rows: UnitYearRow[], year: string): UnitMaturity[] {
+  const prev = previousYear(year);
+  const byKey = new Map(rows.map((r) => [`${r.code}|${r.school_year}`, r]));
+  return rows.filter((r) => r.school_year === year).map((r) => {
+    const p = byKey.get(`${r.code}|${prev}`) ?? null;
+    return { ...r, previous: p && p.published > 0 ? p : null, previousYear: prev };
+  });
+}
+
+builder.queryFields((t) => ({
+  maturityByUnit: t.field({
+    type: [UnitMaturityRef],
+    description: 'One row per unit: the provinces of the country (no parentCode) or the wards of a province (parentCode "79"), or only the ' +
+      `units named in unitCodes (2 to ${MAX_COMPARE}, to compare them side by side). Published results only, on today's units.`,
+    args: {
+      schoolYear: t.arg.string({ required: true }),
+      parentCode: t.arg.string({ required: false }),
+      unitCodes: t.arg.stringList({ required: false }),
+      level: t.arg({ type: SchoolLevel, required: false }),
+      ownership: t.arg({ type: Ownership, required: false }),
+    },
+    resolve: async (_r, args, ctx) => {
+      await checkYear(ctx, args.schoolYear);
+      const parent = await checkParent(ctx, args.parentCode);
+      if (args.level === 'PRESCHOOL') throw userError(ctx.lang, 'error.preschoolNotAssessed');
+      const codes = args.unitCodes ? [...new Set(args.unitCodes)] : null;
+      if (codes && (codes.length < 2 || codes.length > MAX_COMPARE)) throw userError(ctx.lang, 'error.compareCount', { max: MAX_COMPARE, n: codes.length });
+      const rows = await unitYears({ parent, codes, years: [args.schoolYear, previousYear(args.schoolYear)], level: args.level, ownership: args.ownership });
+      if (codes) {
+        const found = new Set(rows.map((r) => r.code));
+        const unknown = codes.filter((c) => !found.has(c));
+        if (unknown.length) throw userError(ctx.lang, 'error.unknownUnits', { codes: unknown.map((c) => c.slice(0, 10)).join(', '), parent: parent ?? 'VN' });
+      }
+      return withPrevious(rows, args.schoolYear);
+    },
+  }),
+  maturityTrend: t.field({
+    type: [UnitMaturityRef],
+    description: 'One unit (a province by its 2-digit code, or a ward by its 5-digit code) over every school year with published results, oldest first.',
+    args: { unitCode: t.arg.string({ required: true }), level: t.arg({ type: SchoolLevel, required: false }), ownership: t.arg({ type: Ownership, required: false }) },
+    resolve: async (_r, args, ctx) => {
+      const code = args.unitCode;
+      let parent: string | null = null;
+      if (/^\d{5}$/.test(code) || /^SYN\d{2}$/.test(code)) {
+        const w = await prisma().adminUnit.findFirst({ where: { code, level: 'WARD', validTo: null }, select: { provinceCode: true } });
+        if (!w) throw userError(ctx.lang, 'error.unknownWard', { code });
+        parent = w.provinceCode;
+      } else {
+        await checkParent(ctx, code);
+      }
+      const years = [...(await publishedYears())].reverse();
+      const rows = await unitYears({ parent, codes: [code], years, level: args.level, ownership: args.ownership });
+      return years.flatMap((y) => withPrevious(rows, y));
+    },
+  }),
+}));
+
+// ---- a school against its peers -------------------------------------------------------------------------
+
+interface PeerRow { peers: number; g1: number | null; g2: number | null; g1_pct: number | null; g2_pct: number | null; peer_median_g1: number | null; peer_median_g2: number | null }
+const PeerBenchmark = builder.objectRef<PeerRow>('PeerBenchmark').implement({
+  description: 'A school\'s published scores against similar schools: same province, at least one level in common, enrolment within ±50 % ' +
+    '(any size when the school\'s enrolment is unknown). Percentiles are 0–100: the share of peers scoring below, counting ties as half.',
+  fields: (t) => ({
+    peerCount: t.exposeInt('peers'),
+    group1Score: t.exposeFloat('g1', { nullable: true }),
+    group2Score: t.exposeFloat('g2', { nullable: true }),
+    group1Percentile: t.exposeFloat('g1_pct', { nullable: true }),
+    group2Percentile: t.exposeFloat('g2_pct', { nullable: true }),
+    peerMedianGroup1Score: t.exposeFloat('peer_median_g1', { nullable: true }),
+    peerMedianGroup2Score: t.exposeFloat('peer_median_g2', { nullable: true }),
+  }),
+});
+
+builder.prismaObjectField('School', 'peerBenchmark', (t) =>
+  t.field({
+    type: PeerBenchmark,
+    nullable: true,
+    description: 'Null when the school has no published result that year.',
+    args: { schoolYear: t.arg.string({ required: true }) },
+    resolve: async (school, args, ctx) => {
+      await checkYear(ctx, args.schoolYear);
+      const [row] = await aggregate<PeerRow>(sql`
+        WITH r AS (${published([args.schoolYear])}),
+        me AS (SELECT s.id, s.levels, s.enrolment, w.province_code, r.g1, r.g2 FROM school s JOIN admin_unit w ON w.id = s.ward_id JOIN r ON r.school_id = s.id WHERE s.id = ${school.id}),
+        peers AS (
+          SELECT r.g1, r.g2 FROM me, school s JOIN admin_unit w ON w.id = s.ward_id JOIN r ON r.school_id = s.id
+          WHERE w.province_code = me.province_code AND s.levels && me.levels AND s.id <> me.id
+            AND (me.enrolment IS NULL OR s.enrolment BETWEEN me.enrolment * 0.5 AND me.enrolment * 1.5)
+        )
+        SELECT (SELECT count(*)::int FROM peers) AS peers, me.g1, me.g2,
+          round((100.0 * avg(CASE WHEN p.g1 < me.g1 THEN 1 WHEN p.g1 = me.g1 THEN 0.5 ELSE 0 END))::numeric, 1)::float8 AS g1_pct,
+          round((100.0 * avg(CASE WHEN p.g2 < me.g2 THEN 1 WHEN p.g2 = me.g2 THEN 0.5 ELSE 0 END))::numeric, 1)::float8 AS g2_pct,
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY p.g1)::float8 AS peer_median_g1, percentile_cont(0.5) WITHIN GROUP (ORDER BY p.g2)::float8 AS peer_median_g2
+        FROM me LEFT JOIN peers p ON true GROUP BY me.g1, me.g2`);
+      return row ?? null;
+    },
+  }),
+);
+
+// ---- capacity -------------------------------------------------------------------------------------------
+
+/** Fill rates (enrolment / seats) above this are flagged OVER; below UNDER_BELOW, UNDER. */
+export const OVER_ABOVE = 1.0;
+export const UNDER_BELOW = 0.7;
+interface CapacityRow { code: string; name: string; full_name: string; schools: number; seats: number | null; enrolment: number | null; unknown: number }
+const CapacityFlag = builder.enumType('CapacityFlag', {
+  description: `OVER: enrolment above the seats; UNDER: below ${UNDER_BELOW * 100} % of them; OK in between; NO_SCHOOL: no school of the level in the ward.`,
+  values: ['OVER', 'OK', 'UNDER', 'NO_SCHOOL'] as const,
+});
+const fillRate = (r: CapacityRow) => (r.seats ? Math.round(((r.enrolment ?? 0) / r.seats) * 10000) / 10000 : null);
+const WardCapacity = builder.objectRef<CapacityRow>('WardCapacity').implement({
+  description: 'Seats against enrolment of the schools of one level in one ward. A multi-level school counts its whole capacity and enrolment under each level it teaches (they are not split by level in the data).',
+  fields: (t) => ({
+    unit: t.field({ type: Unit, resolve: (r) => r }),
+    schoolCount: t.exposeInt('schools'),
+    seats: t.exposeInt('seats', { nullable: true }),
+    enrolment: t.exposeInt('enrolment', { nullable: true }),
+    schoolsWithoutFigures: t.exposeInt('unknown', { description: 'Schools with no capacity or enrolment figure (left out of the sums).' }),
+    fillRate: t.float({ nullable: true, description: 'enrolment / seats.', resolve: fillRate }),
+    demand: t.int({ nullable: true, description: 'Children of the age living in the ward, when a demand figure is loaded (none is, yet).', resolve: () => null }),
+    flag: t.field({
+      type: CapacityFlag,
+      resolve: (r) => { const f = fillRate(r); return r.schools === 0 ? 'NO_SCHOOL' : f === null ? 'OK' : f > OVER_ABOVE ? 'OVER' : f < UNDER_BELOW ? 'UNDER' : 'OK'; },
+    }),
+  }),
+});
+
+builder.queryField('capacityByWard', (t) =>
+  t.field({
+    type: [WardCapacity],
+    description: 'Per ward of a province, for one school level: schools, seats, enrolment, fill rate and an over/under-capacity flag.',
+    args: { provinceCode: t.arg.string({ required: true }), level: t.arg({ type: SchoolLevel, required: true }), ownership: t.arg({ type: Ownership, required: false }) },
+    resolve: async (_r, args, ctx) => {
+      const parent = (await checkParent(ctx, args.provinceCode))!;
+      return prisma().$queryRaw<CapacityRow[]>(sql`
+        SELECT w.code, w.name, w.full_name, count(s.id)::int AS schools,
+          sum(s.capacity) FILTER (WHERE s.capacity IS NOT NULL AND s.enrolment IS NOT NULL)::int AS seats,
+          sum(s.enrolment) FILTER (WHERE s.capacity IS NOT NULL AND s.enrolment IS NOT NULL)::int AS enrolment,
+          count(s.id) FILTER (WHERE s.capacity IS NULL OR s.enrolment IS NULL)::int AS unknown
+        FROM admin_unit w
+        LEFT JOIN school s ON s.ward_id = w.id AND ${args.level}::"SchoolLevel" = ANY (s.levels) ${args.ownership ? sql`AND s.ownership = ${args.ownership}::"Ownership"` : sql``}
+        WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = ${parent}
+        GROUP BY w.code, w.name, w.full_name ORDER BY w.code`);
+    },
+  }),
+);
+

@@ -1,0 +1,158 @@
+// Analytics over HTTP GraphQL, each figure checked against an independent SQL recount from the assessment rows
+// (not from published_result, the table the analytics read), including after a published correction.
+import { describe, expect, it } from 'vitest';
+import { gql, useTestServer } from './support.ts';
+
+const server = useTestServer();
+const YEAR = '2025-2026';
+const sql = <T>(text: string, params: unknown[] = []) => server.ctx.db.raw.query<T>(text, params);
+const FIELDS = `unit { code } schoolYear schoolCount publishedCount coverage thinData overall { level1 level2 level3 } group1 { level1 level2 level3 }
+  group2 { level1 level2 level3 } digitalSchoolShare meanGroup1Score medianGroup1Score meanGroup2Score medianGroup2Score previousYear
+  digitalSchoolShareChange meanGroup1ScoreChange meanGroup2ScoreChange`;
+
+/** The recount: newest published revision per school and year, straight from maturity_assessment, by today's ward. */
+async function recount(year: string, filter = 'true') {
+  return sql<Record<string, number | string | null>>(`
+    WITH r AS (SELECT DISTINCT ON (school_id, school_year) * FROM maturity_assessment WHERE status = 'PUBLISHED' AND school_year = $1
+               ORDER BY school_id, school_year, revision DESC),
+    s AS (SELECT s.*, w.code AS ward FROM school s JOIN admin_unit w ON w.id = s.ward_id
+          WHERE w.province_code = '79' AND s.levels && '{PRIMARY,LOWER_SECONDARY,UPPER_SECONDARY,CONTINUING}' AND ${filter})
+    SELECT w.code, count(s.id)::int AS schools, count(r.id)::int AS published,
+      count(*) FILTER (WHERE r.overall_level = 'LEVEL_1')::int AS o1, count(*) FILTER (WHERE r.overall_level = 'LEVEL_2')::int AS o2,
+      count(*) FILTER (WHERE r.overall_level = 'LEVEL_3')::int AS o3, count(*) FILTER (WHERE r.group2_level = 'LEVEL_3')::int AS b3,
+      round(avg(r.group1_score)::numeric, 2)::float8 AS mean_g1, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY r.group2_score)::numeric, 2)::float8 AS median_g2
+    FROM admin_unit w LEFT JOIN s ON s.ward_id = w.id LEFT JOIN r ON r.school_id = s.id
+    WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = '79' GROUP BY w.code ORDER BY w.code`, [year]);
+}
+const byUnit = (vars: Record<string, unknown>, lang = 'en') =>
+  gql(server.url, `query($y: String!, $p: String, $u: [String!], $l: SchoolLevel, $o: Ownership) {
+    maturityByUnit(schoolYear: $y, parentCode: $p, unitCodes: $u, level: $l, ownership: $o) { ${FIELDS} } }`, vars, lang);
+
+describe('maturityByUnit', () => {
+  it('gives every ward of a province with counts, distributions, means, medians and change, equal to a recount', async () => {
+    const { body } = await byUnit({ y: YEAR, p: '79' });
+    expect(body.errors).toBeUndefined();
+    const rows = body.data.maturityByUnit as any[];
+    const now = await recount(YEAR);
+    const before = new Map((await recount('2024-2025')).map((r) => [r.code, r]));
+    expect(rows.map((r) => r.unit.code)).toEqual(now.map((r) => r.code));
+    expect(rows).toHaveLength(168);
+    for (const [i, r] of rows.entries()) {
+      const c = now[i]!;
+      expect([r.schoolCount, r.publishedCount, r.overall.level1, r.overall.level2, r.overall.level3, r.group2.level3]).toEqual([c.schools, c.published, c.o1, c.o2, c.o3, c.b3]);
+      expect(r.meanGroup1Score).toBe(c.mean_g1);
+      expect(r.medianGroup2Score).toBe(c.median_g2);
+      const share = (x: Record<string, any>) => (Number(x.published) ? (Number(x.o2) + Number(x.o3)) / Number(x.published) : null);
+      expect(r.digitalSchoolShare).toBeCloseTo(share(c) ?? NaN, 4);
+      expect(r.digitalSchoolShareChange).toBeCloseTo(share(c)! - share(before.get(c.code)!)!, 3);
+      expect(r.thinData).toBe(Number(c.published) < 5);
+    }
+    expect(rows.some((r) => r.thinData)).toBe(true);
+    expect(rows[0].previousYear).toBe('2024-2025');
+  });
+
+  it('filters by level and ownership like the recount', async () => {
+    const { body } = await byUnit({ y: YEAR, p: '79', l: 'UPPER_SECONDARY', o: 'PUBLIC' });
+    const want = await recount(YEAR, `'UPPER_SECONDARY' = ANY (s.levels) AND s.ownership = 'PUBLIC'`);
+    expect(body.data.maturityByUnit.map((r: any) => [r.unit.code, r.schoolCount, r.publishedCount, r.overall.level2]))
+      .toEqual(want.map((c) => [c.code, c.schools, c.published, c.o2]));
+  });
+
+  it('lists the provinces of the country, with empty ones marked thin rather than left out', async () => {
+    const { body } = await byUnit({ y: YEAR });
+    const rows = body.data.maturityByUnit as any[];
+    expect(rows).toHaveLength(34);
+    const hcmc = rows.find((r) => r.unit.code === '79');
+    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int n FROM maturity_assessment WHERE status = 'PUBLISHED' AND school_year = $1`, [YEAR]);
+    expect(hcmc.publishedCount).toBe(n);
+    expect(rows.find((r) => r.unit.code === '01')).toMatchObject({ schoolCount: 0, publishedCount: 0, digitalSchoolShare: null, thinData: true });
+  });
+
+  it('compares 2 to 6 units and refuses an empty, too large or unknown selection, an unknown year and preschools, translated', async () => {
+    const { body } = await byUnit({ y: YEAR, p: '79', u: ['26740', '26743'] });
+    expect(body.data.maturityByUnit.map((r: any) => r.unit.code)).toEqual(['26740', '26743']);
+    const bad: [Record<string, unknown>, RegExp, string?][] = [
+      [{ y: YEAR, p: '79', u: [] }, /Choose 2 to 6 units to compare \(0 chosen\)/],
+      [{ y: YEAR, p: '79', u: ['26740'] }, /Choose 2 to 6/],
+      [{ y: YEAR, p: '79', u: ['26740', '26743', '26746', '26749', '26752', '26755', '26758'] }, /\(7 chosen\)/],
+      [{ y: YEAR, p: '79', u: ['26740', '99999'] }, /no unit 99999 in 79/],
+      [{ y: '2031-2032', p: '79' }, /no published results for school year "2031-2032"/],
+      [{ y: 'soon', p: '79' }, /school year "soon"/],
+      [{ y: YEAR, p: '7' }, /Province code "7" is not valid/],
+      [{ y: YEAR, p: '98' }, /No current province has code 98/],
+      [{ y: YEAR, p: '79', l: 'PRESCHOOL' }, /Preschools are not assessed/],
+      [{ y: '2031-2032', p: '79' }, /Không có kết quả đã công bố nào cho năm học "2031-2032"/, 'vi'],
+    ];
+    for (const [vars, re, lang] of bad) {
+      const r = await byUnit(vars, lang);
+      expect(r.status).toBe(200);
+      expect(r.body.errors?.[0]?.message, JSON.stringify(vars)).toMatch(re);
+      expect(r.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('counts a published correction instead of the result it corrects, at once', async () => {
+    const [school] = await sql<{ id: string; ward: string }>(`SELECT a.school_id AS id, w.code AS ward FROM maturity_assessment a JOIN school s ON s.id = a.school_id
+      JOIN admin_unit w ON w.id = s.ward_id WHERE a.school_year = $1 AND a.overall_level = 'LEVEL_1' ORDER BY a.id LIMIT 1`, [YEAR]);
+    const pair = [school!.ward, school!.ward === '26740' ? '26743' : '26740'];
+    const mine = async () => ((await byUnit({ y: YEAR, p: '79', u: pair })).body.data.maturityByUnit as any[]).find((r) => r.unit.code === school!.ward);
+    const before = await mine();
+    await sql(`INSERT INTO maturity_assessment (id, school_id, school_year, revision, corrects_id, index_version, status, group1_score, group2_score,
+                 group1_level, group2_level, overall_level, is_synthetic, source_id)
+               SELECT id || '-r1', school_id, school_year, 1, id, index_version, 'PUBLISHED', 90, 90, 'LEVEL_3', 'LEVEL_3', 'LEVEL_3', true, source_id
+               FROM maturity_assessment WHERE school_id = $1 AND school_year = $2`, [school!.id, YEAR]);
+    const after = await mine();
+    expect(after.publishedCount).toBe(before.publishedCount);
+    expect(after.overall.level1).toBe(before.overall.level1 - 1);
+    expect(after.overall.level3).toBe(before.overall.level3 + 1);
+    const [c] = (await recount(YEAR)).filter((r) => r.code === school!.ward);
+    expect(after.meanGroup1Score).toBe(c!.mean_g1);
+  });
+});
+
+describe('maturityTrend, peerBenchmark and capacityByWard', () => {
+  it('trends a province and a ward over every year, oldest first, matching maturityByUnit', async () => {
+    const { body } = await gql(server.url, `{ p: maturityTrend(unitCode: "79") { schoolYear publishedCount digitalSchoolShare }
+      w: maturityTrend(unitCode: "26740") { schoolYear publishedCount meanGroup1Score } }`);
+    expect(body.data.p.map((r: any) => r.schoolYear)).toEqual(['2022-2023', '2023-2024', '2024-2025', '2025-2026']);
+    const shares = body.data.p.map((r: any) => r.digitalSchoolShare);
+    expect(shares).toEqual([...shares].sort((a: number, b: number) => a - b)); // the synthetic sector improves each year
+    const ward = (await byUnit({ y: '2023-2024', p: '79', u: ['26740', '26743'] })).body.data.maturityByUnit[0];
+    expect(body.data.w[1]).toEqual({ schoolYear: '2023-2024', publishedCount: ward.publishedCount, meanGroup1Score: ward.meanGroup1Score });
+    const bad = await gql(server.url, `{ maturityTrend(unitCode: "99999") { schoolYear } }`, {}, 'en');
+    expect(bad.body.errors![0]!.message).toBe('No current ward/commune has code 99999.');
+  });
+
+  it('places a school among its peers (same province, a level in common, enrolment within ±50 %) like a recount', async () => {
+    const [me] = await sql<{ id: string }>(`SELECT s.id FROM school s JOIN maturity_assessment a ON a.school_id = s.id AND a.school_year = $1
+      WHERE s.levels = '{PRIMARY}' AND s.enrolment IS NOT NULL ORDER BY s.id LIMIT 1`, [YEAR]);
+    const { body } = await gql(server.url, `query($id: ID!) { school(id: $id) { peerBenchmark(schoolYear: "${YEAR}") { peerCount group1Score group1Percentile group2Percentile } } }`, { id: me!.id });
+    const [want] = await sql<{ peers: number; pct1: number; pct2: number }>(`
+      WITH r AS (SELECT DISTINCT ON (school_id) * FROM maturity_assessment WHERE status = 'PUBLISHED' AND school_year = $2 ORDER BY school_id, revision DESC),
+      m AS (SELECT s.*, r.group1_score g1, r.group2_score g2 FROM school s JOIN r ON r.school_id = s.id WHERE s.id = $1),
+      p AS (SELECT r.group1_score g1, r.group2_score g2 FROM school s JOIN r ON r.school_id = s.id, m
+            WHERE s.id <> m.id AND s.levels && m.levels AND s.enrolment BETWEEN m.enrolment * 0.5 AND m.enrolment * 1.5)
+      SELECT count(*)::int peers,
+        round(100.0 * (count(*) FILTER (WHERE p.g1 < m.g1) + 0.5 * count(*) FILTER (WHERE p.g1 = m.g1)) / count(*), 1)::float8 pct1,
+        round(100.0 * (count(*) FILTER (WHERE p.g2 < m.g2) + 0.5 * count(*) FILTER (WHERE p.g2 = m.g2)) / count(*), 1)::float8 pct2
+      FROM p, m`, [me!.id, YEAR]);
+    expect(body.data.school.peerBenchmark).toMatchObject({ peerCount: want!.peers, group1Percentile: want!.pct1, group2Percentile: want!.pct2 });
+    expect(want!.peers).toBeGreaterThan(10);
+  });
+
+  it('sums seats and enrolment per ward for a level and flags over- and under-capacity', async () => {
+    const { body } = await gql(server.url, `{ capacityByWard(provinceCode: "79", level: PRIMARY) { unit { code } schoolCount seats enrolment fillRate flag } }`);
+    const want = await sql<{ code: string; n: number; seats: number | null; enrolment: number | null }>(`
+      SELECT w.code, count(s.id)::int n, sum(s.capacity)::int seats, sum(s.enrolment)::int enrolment FROM admin_unit w
+      LEFT JOIN school s ON s.ward_id = w.id AND 'PRIMARY' = ANY (s.levels) AND s.capacity IS NOT NULL AND s.enrolment IS NOT NULL
+      WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = '79' GROUP BY w.code ORDER BY w.code`);
+    const rows = body.data.capacityByWard as any[];
+    expect(rows.map((r) => [r.unit.code, r.seats, r.enrolment])).toEqual(want.map((w) => [w.code, w.seats, w.enrolment]));
+    for (const r of rows) {
+      const f = r.seats ? r.enrolment / r.seats : null;
+      expect(r.flag).toBe(r.schoolCount === 0 ? 'NO_SCHOOL' : f === null ? 'OK' : f > 1 ? 'OVER' : f < 0.7 ? 'UNDER' : 'OK');
+    }
+    const bad = await gql(server.url, `{ capacityByWard(provinceCode: "x1", level: PRIMARY) { flag } }`, {}, 'en');
+    expect(bad.body.errors![0]!.message).toMatch(/Province code "x1" is not valid/);
+  });
+});
