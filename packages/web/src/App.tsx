@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { FeatureCollection } from 'geojson';
 import { Compare } from './Compare.tsx';
 import { Filters } from './Filters.tsx';
-import { MapView, type Focus, type ListState } from './MapView.tsx';
+import { MapView, type Choropleth, type Focus, type ListState } from './MapView.tsx';
 import { DIGITAL_COLOR, LEVEL_COLORS, type LegendLevel } from './mapStyle.ts';
 import { DATASET, type DatasetResult, type SchoolDetails, type SearchHit } from './queries.ts';
 import { SchoolList } from './SchoolList.tsx';
@@ -16,6 +16,7 @@ import { useSession } from './session.ts';
 
 // Staff only: loaded when opened, so parents never download the assessment forms and rules.
 const Workspace = lazy(() => import('./Workspace.tsx'));
+const Dashboard = lazy(() => import('./Dashboard.tsx'));
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -27,6 +28,9 @@ export function App() {
   const [compareOpen, setCompareOpen] = useState(state.compare.length > 1);
   const [geoError, setGeoError] = useState<string | null>(null);
   const [workspaceOpen, setWorkspaceOpen] = useState(false);
+  const [dashboardOpen, setDashboardOpen] = useState(false);
+  const [choropleth, setChoropleth] = useState<Choropleth | null>(null);
+  const fitProvince = useCallback((bounds: [number, number, number, number]) => setFocus({ key: Date.now(), bounds }), []);
   const session = useSession();
   const [{ data: ds }, refetchDataset] = useQuery<DatasetResult>({ query: DATASET });
   const lang = i18n.language;
@@ -96,6 +100,9 @@ export function App() {
             {t('compareButton', { n: state.compare.length })}
           </button>
         )}
+        <button type="button" className="header-btn" onClick={() => setDashboardOpen((o) => !o)} aria-expanded={dashboardOpen} data-testid="dash-open">
+          {t('dashboard')}
+        </button>
         <button type="button" className="header-btn" onClick={() => setWorkspaceOpen(true)} data-testid="ws-open">
           {session ? t('staffWorkspace') : t('staffSignIn')}
         </button>
@@ -120,8 +127,14 @@ export function App() {
           onSelect={(id) => openSchool(id)}
           onPlace={(lng, lat) => update({ place: [lng, lat], school: null })}
           onVisible={onVisible}
+          choropleth={choropleth}
         />
         <aside className="side">
+          {dashboardOpen && (
+            <Suspense fallback={<p>{t('loading')}</p>}>
+              <Dashboard onChoropleth={setChoropleth} onBounds={fitProvince} onClose={() => setDashboardOpen(false)} />
+            </Suspense>
+          )}
           <Filters value={state.filters} onChange={(filters) => update({ filters })} />
           {geoError && <p role="alert" className="error">{geoError}</p>}
           <section aria-live="polite" data-testid="school-panel">

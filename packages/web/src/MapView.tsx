@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { FeatureCollection } from 'geojson';
 import maplibregl, { type MapLibre } from './maplibre.ts';
 import { useTranslation } from 'react-i18next';
-import { INITIAL_VIEW, SCHOOLS_MIN_ZOOM, basemapStyleUrl, buildStyle, overBasemap } from './mapStyle.ts';
+import { INITIAL_VIEW, SCHOOLS_MIN_ZOOM, basemapStyleUrl, buildStyle, choroplethPaint, overBasemap } from './mapStyle.ts';
 import { matches, type Filters, type SchoolPoint } from './url.ts';
 
 declare global {
@@ -26,7 +26,10 @@ interface Props {
   onSelect: (id: string) => void;
   onPlace: (lng: number, lat: number) => void;
   onVisible: (schools: SchoolPoint[], state: ListState) => void;
+  /** The dashboard's ward choropleth: a value (or null: no data) and a thin-data flag per ward code. */
+  choropleth?: Choropleth | null;
 }
+export interface Choropleth { breaks: number[]; wards: { code: string; value: number | null; thin: boolean }[] }
 
 const MAX_FETCH_SIDE = 3; // degrees: the server's limit for one bbox request
 const inside = (a: Bbox, b: Bbox) => a[0] >= b[0] && a[1] >= b[1] && a[2] <= b[2] && a[3] <= b[3];
@@ -227,6 +230,25 @@ export function MapView(props: Props) {
     // Start collapsed (the "i" button opens it): the full attributions are always listed in the sources panel.
     el.current?.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show');
   }, [props.attribution]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const c = props.choropleth;
+    whenLoaded(map, () => {
+      map.removeFeatureState({ source: 'wards', sourceLayer: 'wards' });
+      if (!c) {
+        map.setPaintProperty('wards-choropleth', 'fill-opacity', 0);
+        el.current!.dataset.choropleth = '';
+        return;
+      }
+      const paint = choroplethPaint(c.breaks);
+      map.setPaintProperty('wards-choropleth', 'fill-color', paint['fill-color'] as never);
+      map.setPaintProperty('wards-choropleth', 'fill-opacity', paint['fill-opacity'] as never);
+      for (const w of c.wards) map.setFeatureState({ source: 'wards', sourceLayer: 'wards', id: w.code }, { value: w.value, thin: w.thin, shown: true });
+      el.current!.dataset.choropleth = String(c.wards.length);
+    });
+  }, [props.choropleth]);
 
   return <div ref={el} className="map" role="region" aria-label={t('mapLabel')} data-testid="map" />;
 }

@@ -6,6 +6,7 @@ export const resources = {
     translation: {
       appTitle: 'EduGIS — Bản đồ trường học',
       staffSignIn: 'Cán bộ đăng nhập',
+      dashboard: 'Bảng CĐS phường/xã',
       staffWorkspace: 'Đánh giá CĐS',
       region: 'Thành phố Hồ Chí Minh',
       language: 'Ngôn ngữ',
@@ -103,6 +104,7 @@ export const resources = {
     translation: {
       appTitle: 'EduGIS — School map',
       staffSignIn: 'Staff sign-in',
+      dashboard: 'Ward DT dashboard',
       staffWorkspace: 'DT assessment',
       region: 'Ho Chi Minh City',
       language: 'Language',

@@ -27,6 +27,8 @@ const radius = (base: number) => ['interpolate', ['linear'], ['zoom'], 9, 2 + ba
 export const layers: LayerSpecification[] = [
   { id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } },
   { id: 'wards-fill', type: 'fill', source: 'wards', 'source-layer': 'wards', paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.6 } },
+  // The dashboard's choropleth: each ward's value is set as feature-state; wards without one stay transparent.
+  { id: 'wards-choropleth', type: 'fill', source: 'wards', 'source-layer': 'wards', paint: { 'fill-color': 'rgba(0,0,0,0)', 'fill-opacity': 0 } },
   { id: 'wards-line', type: 'line', source: 'wards', 'source-layer': 'wards', paint: { 'line-color': '#6b7280', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.5, 14, 1.5] } },
   { id: 'zone-fill', type: 'fill', source: 'zone', paint: { 'fill-color': '#0f4c81', 'fill-opacity': 0.15 } },
   { id: 'zone-line', type: 'line', source: 'zone', paint: { 'line-color': '#0f4c81', 'line-width': 2.5, 'line-dasharray': [2, 1] } },
@@ -101,4 +103,18 @@ export function overBasemap(base: StyleSpecification, ours: StyleSpecification):
       ...ours.layers.filter((l) => l.id !== 'background').map((l) => (l.id === 'wards-fill' ? { ...l, paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.15 } } : l)),
     ] as LayerSpecification[],
   };
+}
+
+/** Class breaks and colours of a choropleth (ColorBrewer YlGnBu, 5 classes; colour-blind safe). */
+export const CHOROPLETH_COLORS = ['#ffffcc', '#a1dab4', '#41b6c4', '#2c7fb8', '#253494'] as const;
+export const NO_DATA_COLOR = '#d1d5db';
+
+/** Paint of the choropleth layer for `breaks` (4 inner edges for 5 classes); thin-data wards are drawn paler. */
+export function choroplethPaint(breaks: readonly number[]) {
+  const steps: (string | number)[] = [CHOROPLETH_COLORS[0]];
+  breaks.forEach((b, i) => steps.push(b, CHOROPLETH_COLORS[i + 1]!));
+  return {
+    'fill-color': ['case', ['==', ['feature-state', 'value'], null], NO_DATA_COLOR, ['step', ['feature-state', 'value'], ...steps]],
+    'fill-opacity': ['case', ['==', ['feature-state', 'shown'], null], 0, ['boolean', ['feature-state', 'thin'], false], 0.35, 0.8],
+  } as const;
 }

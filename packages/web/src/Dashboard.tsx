@@ -1,0 +1,234 @@
+// The maturity dashboard (loaded on demand): a ward choropleth of the chosen metric on the main map, with year,
+// level and ownership selectors and a legend with class breaks; distributions first (no league table); a ward's
+// distribution, trend and schools; CSV (UTF-8 with BOM) and GeoJSON exports. Published results only.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { gql, useQuery } from 'urql';
+import { useTranslation } from 'react-i18next';
+import Papa from 'papaparse';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
+import './dashboard-i18n.ts';
+import { CHOROPLETH_COLORS, NO_DATA_COLOR } from './mapStyle.ts';
+import type { Choropleth } from './MapView.tsx';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
+
+const PROVINCE = '79';
+const LEVEL_COLORS = ['#d73027', '#fee08b', '#1a9850']; // Mức 1, 2, 3
+type Dist = { level1: number; level2: number; level3: number };
+interface Row {
+  unit: { code: string; name: string; fullName: string }; schoolCount: number; publishedCount: number; coverage: number | null; thinData: boolean;
+  overall: Dist; group1: Dist; group2: Dist; digitalSchoolShare: number | null; digitalSchoolShareChange: number | null;
+  meanGroup1Score: number | null; meanGroup2Score: number | null; medianGroup1Score: number | null; medianGroup2Score: number | null;
+}
+const METRICS = {
+  digitalSchoolShare: { breaks: [0.2, 0.4, 0.6, 0.8], pct: true },
+  coverage: { breaks: [0.2, 0.4, 0.6, 0.8], pct: true },
+  meanGroup1Score: { breaks: [40, 50, 62.5, 75], pct: false },
+  meanGroup2Score: { breaks: [40, 50, 62.5, 75], pct: false },
+} as const;
+type Metric = keyof typeof METRICS;
+
+const BY_UNIT = gql`
+  query DashboardUnits($y: String!, $p: String, $l: SchoolLevel, $o: Ownership) {
+    maturityByUnit(schoolYear: $y, parentCode: $p, level: $l, ownership: $o) {
+      unit { code name fullName } schoolCount publishedCount coverage thinData digitalSchoolShare digitalSchoolShareChange
+      overall { level1 level2 level3 } group1 { level1 level2 level3 } group2 { level1 level2 level3 }
+      meanGroup1Score meanGroup2Score medianGroup1Score medianGroup2Score
+    }
+  }
+`;
+const YEARS = gql`query DashboardYears($p: String!) { maturityTrend(unitCode: $p) { schoolYear } wards(provinceCode: $p) { code bbox } }`;
+const WARD = gql`
+  query DashboardWard($code: String!, $l: SchoolLevel, $o: Ownership) {
+    maturityTrend(unitCode: $code, level: $l, ownership: $o) { schoolYear publishedCount digitalSchoolShare meanGroup1Score meanGroup2Score }
+    schools(wardCode: $code, first: 200, level: $l, ownership: $o) { edges { node { id name maturityResults { schoolYear overallLevel isDigitalSchool } } } }
+  }
+`;
+
+const fmt = (v: number | null, pct: boolean) => (v === null ? '–' : pct ? `${Math.round(v * 100)} %` : v.toFixed(1));
+
+function useChart(config: ChartConfiguration | null) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (!ref.current || !config) return;
+    const chart = new Chart(ref.current, { ...config, options: { animation: false, responsive: true, maintainAspectRatio: false, ...config.options } });
+    return () => chart.destroy();
+  }, [config]);
+  return ref;
+}
+
+function download(name: string, type: string, text: string) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+export default function Dashboard({ onChoropleth, onBounds, onClose }: {
+  onChoropleth: (c: Choropleth | null) => void; onBounds: (b: [number, number, number, number]) => void; onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const [{ data: yd }] = useQuery<{ maturityTrend: { schoolYear: string }[]; wards: { code: string; bbox: number[] | null }[] }>({ query: YEARS, variables: { p: PROVINCE } });
+  const years = useMemo(() => (yd?.maturityTrend ?? []).map((r) => r.schoolYear).reverse(), [yd]);
+  const [year, setYear] = useState<string | null>(null);
+  const [metric, setMetric] = useState<Metric>('digitalSchoolShare');
+  const [level, setLevel] = useState('');
+  const [ownership, setOwnership] = useState('');
+  const [ward, setWard] = useState<string | null>(null);
+  const y = year ?? years[0] ?? null;
+  const vars = { y, p: PROVINCE, l: level || null, o: ownership || null };
+  const [{ data, fetching, error }] = useQuery<{ maturityByUnit: Row[] }>({ query: BY_UNIT, variables: vars, pause: !y });
+  const rows = data?.maturityByUnit ?? [];
+  const m = METRICS[metric];
+
+  // The whole province in view once, then the choropleth follows the selection; it goes when the panel closes.
+  useEffect(() => {
+    const boxes = (yd?.wards ?? []).map((w) => w.bbox).filter((b): b is number[] => !!b);
+    if (boxes.length) onBounds([Math.min(...boxes.map((b) => b[0]!)), Math.min(...boxes.map((b) => b[1]!)), Math.max(...boxes.map((b) => b[2]!)), Math.max(...boxes.map((b) => b[3]!))]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [yd]);
+  useEffect(() => {
+    if (!data) return;
+    onChoropleth({ breaks: [...m.breaks], wards: rows.map((r) => ({ code: r.unit.code, value: r[metric], thin: r.thinData })) });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [data, metric]);
+  useEffect(() => () => onChoropleth(null), [onChoropleth]);
+
+  const total = rows.reduce((a, r) => ({ level1: a.level1 + r.overall.level1, level2: a.level2 + r.overall.level2, level3: a.level3 + r.overall.level3 }), { level1: 0, level2: 0, level3: 0 });
+  const sums = (k: 'overall' | 'group1' | 'group2') => rows.reduce((a, r) => [a[0]! + r[k].level1, a[1]! + r[k].level2, a[2]! + r[k].level3], [0, 0, 0]);
+  const distConfig = useMemo<ChartConfiguration | null>(() => (rows.length ? {
+    type: 'bar',
+    data: {
+      labels: [t('dash.overall'), 'DH', 'QT'],
+      datasets: [0, 1, 2].map((i) => ({ label: t('levelN', { n: i + 1 }), data: [sums('overall')[i]!, sums('group1')[i]!, sums('group2')[i]!], backgroundColor: LEVEL_COLORS[i] })),
+    },
+    options: { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  } : null), [data, t]);
+  const distRef = useChart(distConfig);
+
+  const exportCsv = () => {
+    const csv = Papa.unparse(rows.map((r) => ({
+      [t('dash.csv.code')]: r.unit.code, [t('dash.csv.name')]: r.unit.fullName, [t('dash.csv.year')]: y, [t('dash.csv.schools')]: r.schoolCount,
+      [t('dash.csv.published')]: r.publishedCount, [t('dash.csv.level1')]: r.overall.level1, [t('dash.csv.level2')]: r.overall.level2, [t('dash.csv.level3')]: r.overall.level3,
+      [t('dash.csv.digitalShare')]: r.digitalSchoolShare, [t('dash.csv.meanG1')]: r.meanGroup1Score, [t('dash.csv.medianG1')]: r.medianGroup1Score,
+      [t('dash.csv.meanG2')]: r.meanGroup2Score, [t('dash.csv.medianG2')]: r.medianGroup2Score, [t('dash.csv.thin')]: r.thinData ? 1 : 0,
+    })));
+    download(`edugis-cds-${PROVINCE}-${y}.csv`, 'text/csv;charset=utf-8', `\uFEFF${csv}`); // BOM: spreadsheets read the Vietnamese correctly
+  };
+  const exportGeoJson = async () => {
+    const fc = await (await fetch(`/geo/wards.geojson?province=${PROVINCE}`)).json() as { features: { properties: Record<string, unknown> }[] };
+    const byCode = new Map(rows.map((r) => [r.unit.code, r]));
+    for (const f of fc.features) {
+      const r = byCode.get(String(f.properties.code));
+      Object.assign(f.properties, { schoolYear: y, metric, value: r ? r[metric] : null, publishedCount: r?.publishedCount ?? 0, thinData: r?.thinData ?? true });
+    }
+    download(`edugis-cds-${PROVINCE}-${y}-${metric}.geojson`, 'application/geo+json', JSON.stringify(fc));
+  };
+
+  if (ward) return <WardDetail code={ward} row={rows.find((r) => r.unit.code === ward)} level={level} ownership={ownership} onBack={() => setWard(null)} />;
+  return (
+    <section className="dashboard" aria-labelledby="dash-h" data-testid="dashboard">
+      <header className="dash-head"><h2 id="dash-h">{t('dash.title')}</h2><button type="button" onClick={onClose} aria-label={t('close')}>×</button></header>
+      <p className="hint">{t('dash.publishedOnly')}</p>
+      <div className="dash-controls">
+        <label>{t('dash.metric')} <select value={metric} onChange={(e) => setMetric(e.target.value as Metric)} data-testid="dash-metric">
+          {(Object.keys(METRICS) as Metric[]).map((k) => <option key={k} value={k}>{t(`dash.metrics.${k}`)}</option>)}
+        </select></label>
+        <label>{t('dash.year')} <select value={y ?? ''} onChange={(e) => setYear(e.target.value)} data-testid="dash-year">
+          {years.map((yy) => <option key={yy} value={yy}>{yy}</option>)}
+        </select></label>
+        <label>{t('levels')} <select value={level} onChange={(e) => setLevel(e.target.value)} data-testid="dash-level">
+          <option value="">{t('dash.all')}</option>
+          {['PRIMARY', 'LOWER_SECONDARY', 'UPPER_SECONDARY', 'CONTINUING'].map((l) => <option key={l} value={l}>{t(`level.${l}`)}</option>)}
+        </select></label>
+        <label>{t('dash.ownership')} <select value={ownership} onChange={(e) => setOwnership(e.target.value)}>
+          <option value="">{t('dash.all')}</option>
+          {['PUBLIC', 'PRIVATE', 'PEOPLE_FOUNDED'].map((o) => <option key={o} value={o}>{t(`ownership.${o}`)}</option>)}
+        </select></label>
+      </div>
+      <ul className="legend dash-legend" aria-label={t('legend')} data-testid="dash-legend">
+        {CHOROPLETH_COLORS.map((c, i) => (
+          <li key={c}><span className="swatch" style={{ background: c }} aria-hidden="true" />
+            {i === 0 ? `< ${fmt(m.breaks[0]!, m.pct)}` : i === CHOROPLETH_COLORS.length - 1 ? `≥ ${fmt(m.breaks[i - 1]!, m.pct)}` : `${fmt(m.breaks[i - 1]!, m.pct)} – ${fmt(m.breaks[i]!, m.pct)}`}</li>
+        ))}
+        <li><span className="swatch" style={{ background: NO_DATA_COLOR }} aria-hidden="true" />{t('dash.noData')}</li>
+        <li><span className="swatch swatch-thin" aria-hidden="true" />{t('dash.thin')}</li>
+      </ul>
+      {error && <p role="alert" className="error">{error.graphQLErrors[0]?.message ?? error.message}</p>}
+      {fetching && <p>{t('loading')}</p>}
+      <h3>{t('dash.distribution', { n: total.level1 + total.level2 + total.level3 })}</h3>
+      <div className="dash-chart"><canvas ref={distRef} role="img" aria-label={t('dash.distributionChart')} /></div>
+      <div className="dash-exports">
+        <button type="button" onClick={exportCsv} disabled={!rows.length} data-testid="dash-csv">{t('dash.exportCsv')}</button>
+        <button type="button" onClick={exportGeoJson} disabled={!rows.length} data-testid="dash-geojson">{t('dash.exportGeoJson')}</button>
+      </div>
+      <table className="ws-table dash-table" data-testid="dash-table">
+        <caption>{t('dash.tableCaption')}</caption>
+        <thead><tr><th>{t('ward')}</th><th>{t('dash.published')}</th><th>{t('levelN', { n: 1 })}</th><th>{t('levelN', { n: 2 })}</th><th>{t('levelN', { n: 3 })}</th><th>{t(`dash.metrics.${metric}`)}</th></tr></thead>
+        <tbody>
+          {[...rows].sort((a, b) => a.unit.name.localeCompare(b.unit.name, 'vi')).map((r) => (
+            <tr key={r.unit.code} className={r.thinData ? 'thin' : ''} data-code={r.unit.code}>
+              <td><button type="button" className="link" onClick={() => setWard(r.unit.code)}>{r.unit.fullName}</button></td>
+              <td>{r.publishedCount}/{r.schoolCount}{r.thinData && <span title={t('dash.thin')}> *</span>}</td>
+              <td>{r.overall.level1}</td><td>{r.overall.level2}</td><td>{r.overall.level3}</td><td>{fmt(r[metric], m.pct)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function WardDetail({ code, row, level, ownership, onBack }: { code: string; row: Row | undefined; level: string; ownership: string; onBack: () => void }) {
+  const { t } = useTranslation();
+  const [{ data }] = useQuery<{ maturityTrend: { schoolYear: string; publishedCount: number; digitalSchoolShare: number | null; meanGroup1Score: number | null; meanGroup2Score: number | null }[];
+    schools: { edges: { node: { id: string; name: string; maturityResults: { schoolYear: string; overallLevel: string; isDigitalSchool: boolean }[] } }[] } }>({
+    query: WARD, variables: { code, l: level || null, o: ownership || null },
+  });
+  const trend = data?.maturityTrend ?? [];
+  const trendConfig = useMemo<ChartConfiguration | null>(() => (trend.length ? {
+    type: 'line',
+    data: {
+      labels: trend.map((r) => r.schoolYear),
+      datasets: [
+        { label: t('dash.metrics.meanGroup1Score'), data: trend.map((r) => r.meanGroup1Score), borderColor: '#2c7fb8', yAxisID: 'y' },
+        { label: t('dash.metrics.meanGroup2Score'), data: trend.map((r) => r.meanGroup2Score), borderColor: '#41b6c4', yAxisID: 'y' },
+        { label: t('dash.metrics.digitalSchoolShare'), data: trend.map((r) => (r.digitalSchoolShare === null ? null : r.digitalSchoolShare * 100)), borderColor: '#f5a700', yAxisID: 'y' },
+      ],
+    },
+    options: { scales: { y: { min: 0, max: 100 } } },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  } : null), [data, t]);
+  const trendRef = useChart(trendConfig);
+  const distConfig = useMemo<ChartConfiguration | null>(() => (row ? {
+    type: 'bar',
+    data: {
+      labels: [t('dash.overall'), 'DH', 'QT'],
+      datasets: [0, 1, 2].map((i) => ({ label: t('levelN', { n: i + 1 }), data: (['overall', 'group1', 'group2'] as const).map((k) => [row[k].level1, row[k].level2, row[k].level3][i]!), backgroundColor: LEVEL_COLORS[i] })),
+    },
+    options: { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } },
+  } : null), [row, t]);
+  const distRef = useChart(distConfig);
+  const top = useRef<HTMLElement>(null);
+  useEffect(() => top.current?.scrollIntoView({ block: 'start' }), [code]);
+  return (
+    <section ref={top} className="dashboard" aria-labelledby="ward-h" data-testid="dash-ward">
+      <button type="button" onClick={onBack}>← {t('dash.back')}</button>
+      <h2 id="ward-h">{row?.unit.fullName ?? code}</h2>
+      {row?.thinData && <p className="notice">{t('dash.thinWard', { n: row.publishedCount })}</p>}
+      <h3>{t('dash.wardDistribution')}</h3>
+      <div className="dash-chart"><canvas ref={distRef} role="img" aria-label={t('dash.distributionChart')} /></div>
+      <h3>{t('dash.trend')}</h3>
+      <div className="dash-chart"><canvas ref={trendRef} role="img" aria-label={t('dash.trend')} /></div>
+      <h3>{t('dash.schools')}</h3>
+      <ul className="dash-schools" data-testid="dash-ward-schools">
+        {(data?.schools.edges ?? []).map(({ node: s }) => {
+          const latest = s.maturityResults[0];
+          return <li key={s.id}>{s.name}: {latest ? `${t('levelN', { n: Number(latest.overallLevel.slice(-1)) })} (${latest.schoolYear})${latest.isDigitalSchool ? ` · ${t('digitalSchool')}` : ''}` : t('dash.noResult')}</li>;
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,37 @@
+// Strings of the maturity dashboard, loaded with it.
+import i18next from 'i18next';
+
+const vi = {
+  dash: {
+    title: 'Chuyển đổi số theo phường/xã — TP. Hồ Chí Minh',
+    publishedOnly: 'Chỉ tính kết quả đã công bố. Kết quả của trường mô phỏng là dữ liệu mô phỏng.',
+    metric: 'Chỉ số', year: 'Năm học', ownership: 'Loại hình', all: 'Tất cả',
+    metrics: { digitalSchoolShare: 'Tỉ lệ trường học số', coverage: 'Tỉ lệ trường đã công bố kết quả', meanGroup1Score: 'Điểm TB nhóm dạy, học', meanGroup2Score: 'Điểm TB nhóm quản trị' },
+    noData: 'Không có kết quả', thin: 'Ít dữ liệu (dưới 5 kết quả): màu nhạt',
+    overall: 'Chung', distribution: 'Phân bố mức ({{n}} kết quả đã công bố)', distributionChart: 'Biểu đồ phân bố Mức 1, 2, 3',
+    exportCsv: 'Tải bảng (CSV)', exportGeoJson: 'Tải lớp bản đồ (GeoJSON)',
+    tableCaption: 'Các phường/xã theo tên (không xếp hạng). Bấm tên để xem chi tiết.', published: 'Đã công bố / số trường',
+    back: 'Quay lại toàn thành phố', thinWard: 'Chỉ có {{n}} kết quả đã công bố: đọc số liệu thận trọng.',
+    wardDistribution: 'Phân bố mức trong phường/xã', trend: 'Diễn biến qua các năm học', schools: 'Các trường', noResult: 'chưa có kết quả công bố',
+    csv: { code: 'Mã', name: 'Tên', year: 'Năm học', schools: 'Số trường', published: 'Đã công bố', level1: 'Mức 1', level2: 'Mức 2', level3: 'Mức 3',
+      digitalShare: 'Tỉ lệ trường học số', meanG1: 'Điểm TB dạy học', medianG1: 'Trung vị dạy học', meanG2: 'Điểm TB quản trị', medianG2: 'Trung vị quản trị', thin: 'Ít dữ liệu' },
+  },
+};
+const en: typeof vi = {
+  dash: {
+    title: 'Digital transformation by ward — Ho Chi Minh City',
+    publishedOnly: 'Published results only. Results of synthetic schools are synthetic data.',
+    metric: 'Metric', year: 'School year', ownership: 'Ownership', all: 'All',
+    metrics: { digitalSchoolShare: 'Digital-school share', coverage: 'Share of schools with a published result', meanGroup1Score: 'Mean score, teaching and learning', meanGroup2Score: 'Mean score, management' },
+    noData: 'No results', thin: 'Thin data (fewer than 5 results): pale',
+    overall: 'Overall', distribution: 'Distribution of levels ({{n}} published results)', distributionChart: 'Chart of levels 1, 2, 3',
+    exportCsv: 'Download table (CSV)', exportGeoJson: 'Download map layer (GeoJSON)',
+    tableCaption: 'Wards by name (not ranked). Click a name for details.', published: 'Published / schools',
+    back: 'Back to the whole city', thinWard: 'Only {{n}} published results: read the figures with care.',
+    wardDistribution: 'Levels in the ward', trend: 'Over the school years', schools: 'Schools', noResult: 'no published result',
+    csv: { code: 'Code', name: 'Name', year: 'School year', schools: 'Schools', published: 'Published', level1: 'Level 1', level2: 'Level 2', level3: 'Level 3',
+      digitalShare: 'Digital-school share', meanG1: 'Mean teaching', medianG1: 'Median teaching', meanG2: 'Mean management', medianG2: 'Median management', thin: 'Thin data' },
+  },
+};
+i18next.addResourceBundle('vi', 'translation', vi, true, false);
+i18next.addResourceBundle('en', 'translation', en, true, false);
