@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { gql, useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import Papa from 'papaparse';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
 import './dashboard-i18n.ts';
@@ -57,6 +58,19 @@ function useChart(config: ChartConfiguration | null) {
   return ref;
 }
 
+/** Stacked bars of how many results are at Mức 1, 2 and 3: overall, then each group. */
+function levelsChart(t: TFunction, [overall, g1, g2]: Dist[]): ChartConfiguration {
+  const counts = (d: Dist) => [d.level1, d.level2, d.level3];
+  return {
+    type: 'bar',
+    data: {
+      labels: [t('dash.overall'), 'DH', 'QT'],
+      datasets: [0, 1, 2].map((i) => ({ label: t('levelN', { n: i + 1 }), data: [overall!, g1!, g2!].map((d) => counts(d)[i]!), backgroundColor: LEVEL_COLORS[i] })),
+    },
+    options: { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } },
+  };
+}
+
 function download(name: string, type: string, text: string) {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([text], { type }));
@@ -95,17 +109,10 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   }, [data, metric]);
   useEffect(() => () => onChoropleth(null), [onChoropleth]);
 
-  const total = rows.reduce((a, r) => ({ level1: a.level1 + r.overall.level1, level2: a.level2 + r.overall.level2, level3: a.level3 + r.overall.level3 }), { level1: 0, level2: 0, level3: 0 });
-  const sums = (k: 'overall' | 'group1' | 'group2') => rows.reduce((a, r) => [a[0]! + r[k].level1, a[1]! + r[k].level2, a[2]! + r[k].level3], [0, 0, 0]);
-  const distConfig = useMemo<ChartConfiguration | null>(() => (rows.length ? {
-    type: 'bar',
-    data: {
-      labels: [t('dash.overall'), 'DH', 'QT'],
-      datasets: [0, 1, 2].map((i) => ({ label: t('levelN', { n: i + 1 }), data: [sums('overall')[i]!, sums('group1')[i]!, sums('group2')[i]!], backgroundColor: LEVEL_COLORS[i] })),
-    },
-    options: { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } },
+  const sums = (k: 'overall' | 'group1' | 'group2'): Dist => rows.reduce((a, r) => ({ level1: a.level1 + r[k].level1, level2: a.level2 + r[k].level2, level3: a.level3 + r[k].level3 }), { level1: 0, level2: 0, level3: 0 });
+  const distConfig = useMemo(() => (rows.length ? levelsChart(t, [sums('overall'), sums('group1'), sums('group2')]) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  } : null), [data, t]);
+    [data, t]);
   const distRef = useChart(distConfig);
 
   const exportCsv = () => {
@@ -158,7 +165,7 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
       </ul>
       {error && <p role="alert" className="error">{error.graphQLErrors[0]?.message ?? error.message}</p>}
       {fetching && <p>{t('loading')}</p>}
-      <h3>{t('dash.distribution', { n: total.level1 + total.level2 + total.level3 })}</h3>
+      <h3>{t('dash.distribution', { n: rows.reduce((a, r) => a + r.publishedCount, 0) })}</h3>
       <div className="dash-chart"><canvas ref={distRef} role="img" aria-label={t('dash.distributionChart')} /></div>
       <div className="dash-exports">
         <button type="button" onClick={exportCsv} disabled={!rows.length} data-testid="dash-csv">{t('dash.exportCsv')}</button>
@@ -202,14 +209,7 @@ function WardDetail({ code, row, level, ownership, onBack }: { code: string; row
     // eslint-disable-next-line react-hooks/exhaustive-deps
   } : null), [data, t]);
   const trendRef = useChart(trendConfig);
-  const distConfig = useMemo<ChartConfiguration | null>(() => (row ? {
-    type: 'bar',
-    data: {
-      labels: [t('dash.overall'), 'DH', 'QT'],
-      datasets: [0, 1, 2].map((i) => ({ label: t('levelN', { n: i + 1 }), data: (['overall', 'group1', 'group2'] as const).map((k) => [row[k].level1, row[k].level2, row[k].level3][i]!), backgroundColor: LEVEL_COLORS[i] })),
-    },
-    options: { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } },
-  } : null), [row, t]);
+  const distConfig = useMemo(() => (row ? levelsChart(t, [row.overall, row.group1, row.group2]) : null), [row, t]);
   const distRef = useChart(distConfig);
   const top = useRef<HTMLElement>(null);
   useEffect(() => top.current?.scrollIntoView({ block: 'start' }), [code]);

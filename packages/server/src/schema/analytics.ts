@@ -88,7 +88,8 @@ async function computeUnitYears(opts: { parent: string | null; codes?: string[] 
     sql`s.levels && ${ASSESSED}`,
     opts.level ? sql`${opts.level}::"SchoolLevel" = ANY (s.levels)` : sql`true`,
     opts.ownership ? sql`s.ownership = ${opts.ownership}::"Ownership"` : sql`true`,
-    byProvince ? sql`true` : sql`w.province_code = ${opts.parent}`,
+    // Only the schools that can count: the named provinces, or the parent province's wards.
+    byProvince ? (opts.codes ? sql`w.province_code = ANY (${opts.codes}::text[])` : sql`true`) : sql`w.province_code = ${opts.parent}`,
   ], ' AND ');
   return aggregate<UnitYearRow>(sql`
     WITH units AS (
