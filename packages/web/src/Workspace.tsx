@@ -156,7 +156,8 @@ function SchoolAssessment({ schoolId }: { schoolId: string }) {
     const ev = Object.entries(evidence).filter(([, e]) => e.value.trim()).map(([criterionCode, e]) => ({ criterionCode, ...e }));
     done(await save({ s: schoolId, y: year, v: a?.version ?? null, a: { indexVersion: index.version, ...toInput(live.answers) }, e: ev }));
   };
-  const editable = allowed.includes('saveSelfAssessment');
+  // Read-only while a step's result is being fetched: the form is reset to the new version when it arrives.
+  const editable = allowed.includes('saveSelfAssessment') && !fetching;
   return (
     <section aria-labelledby="sa-h">
       <h3 id="sa-h">{data.school.name}</h3>
@@ -319,7 +320,7 @@ function Review() {
 
 function ReviewScreen({ id, onBack }: { id: string; onBack: () => void }) {
   const { t, i18n } = useTranslation();
-  const [{ data }, refetch] = useQuery<{ assessment: AssessmentData | null }>({ query: ASSESSMENT, variables: { id }, requestPolicy: 'network-only' });
+  const [{ data, fetching }, refetch] = useQuery<{ assessment: AssessmentData | null }>({ query: ASSESSMENT, variables: { id }, requestPolicy: 'network-only' });
   const a = data?.assessment ?? null;
   const index = indexVersion(a?.indexVersion);
   const self = useMemo(() => sheetOf(a?.answers ?? null), [a]);
@@ -348,7 +349,7 @@ function ReviewScreen({ id, onBack }: { id: string; onBack: () => void }) {
       <h3 id="rv-h">{a.school.name} <small>{a.school.ward?.fullName}</small></h3>
       <StatusLine a={a} year={a.schoolYear} />
       <div className="ws-grid">
-        <ScoreSheet index={index} lang={i18n.language as Lang} sheet={sheet} onSheet={can('evaluate') ? setSheet : undefined} errors={live.errors}
+        <ScoreSheet index={index} lang={i18n.language as Lang} sheet={sheet} onSheet={can('evaluate') && !fetching ? setSheet : undefined} errors={live.errors}
           compare={self} reasons={reasons} onReason={(code, r) => setReasons((x) => ({ ...x, [code]: r }))}
           evidence={Object.fromEntries((a.evidence ?? []).map((e) => [e.criterionCode, { kind: e.kind, value: e.value }]))} />
         <aside className="ws-summary">
