@@ -10,7 +10,7 @@ import { setDatabase } from '../src/db.ts';
 import { anonymousContext } from '../src/auth.ts';
 import { benchDatabase, pct } from './support.ts';
 
-const N = Number(process.env.BENCH_N ?? 25);
+const N = Number(process.env.BENCH_N ?? 15);
 const { db, seconds, drop } = await benchDatabase('analytics', { national: true });
 try {
   setDatabase(db);
@@ -24,6 +24,8 @@ try {
     ['compare 3 wards', `{ maturityByUnit(schoolYear: "2025-2026", parentCode: "79", unitCodes: ["26740", "26743", "26737"]) { unit { code } digitalSchoolShare } }`],
     ['maturityTrend: province 79', `{ maturityTrend(unitCode: "79") { schoolYear digitalSchoolShare meanGroup1Score } }`],
     ['peerBenchmark', `{ school(id: "${id}") { peerBenchmark(schoolYear: "2025-2026") { peerCount group1Percentile group2Percentile } } }`],
+    ['coverage: HCMC wards, primary, 1 km', `{ coverage(provinceCode: "79", level: PRIMARY, distanceMeters: 1000) { unit { code } coveredShare } }`],
+    ['catchmentQuality: HCMC, grade 1', `{ catchmentQuality(provinceCode: "79", schoolYear: "2026-2027", entryGrade: 1) { gaps { areaKm2 } overlaps { areaKm2 } schoolsOutsideTheirZone { schoolId } zonesCrossingWards { outsideKm2 } } }`],
     ['capacityByWard: HCMC primary', `{ capacityByWard(provinceCode: "79", level: PRIMARY) { unit { code } fillRate flag } }`],
   ];
   const time = async (f: () => Promise<unknown>) => { const t = performance.now(); await f(); return performance.now() - t; };

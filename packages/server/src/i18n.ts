@@ -54,6 +54,7 @@ const resources = {
         preschoolNotAssessed: 'Trường mầm non không đánh giá theo QĐ 4725: hãy chọn cấp tiểu học trở lên.',
         compareCount: 'Hãy chọn từ 2 đến {{max}} đơn vị để so sánh (đang chọn {{n}}).',
         unknownUnits: 'Không có đơn vị mã {{codes}} trong {{parent}}.',
+        invalidEntryGrade: 'Lớp đầu cấp {{grade}} không hợp lệ: chỉ có lớp 1, 6 hoặc 10.',
       },
       zone: {
         outside: 'Vị trí này nằm ngoài vùng EduGIS có dữ liệu phường/xã (có thể ở ngoài biển hoặc ngoài Việt Nam).',
@@ -123,6 +124,7 @@ const resources = {
         preschoolNotAssessed: 'Preschools are not assessed under Decision 4725: choose primary or above.',
         compareCount: 'Choose 2 to {{max}} units to compare ({{n}} chosen).',
         unknownUnits: 'There is no unit {{codes}} in {{parent}}.',
+        invalidEntryGrade: 'Entry grade {{grade}} is not valid: only grades 1, 6 and 10.',
       },
       zone: {
         outside: 'This place is outside the area for which EduGIS has ward data (perhaps at sea or outside Vietnam).',

@@ -313,3 +313,118 @@ builder.queryField('capacityByWard', (t) =>
   }),
 );
 
+
+// ---- coverage and catchment quality (PostGIS; metres and km² on the geography) ----------------------------
+
+export const MAX_COVERAGE_DISTANCE = 10_000;
+interface CoverageRow { code: string; name: string; full_name: string; area_km2: number; covered_km2: number; uncovered: unknown | null }
+const WardCoverage = builder.objectRef<CoverageRow>('WardCoverage').implement({
+  description: 'How much of a ward lies within the distance of a school of the level (schools in neighbouring wards count too).',
+  fields: (t) => ({
+    unit: t.field({ type: Unit, resolve: (r) => r }),
+    areaKm2: t.exposeFloat('area_km2'),
+    coveredKm2: t.exposeFloat('covered_km2'),
+    coveredShare: t.float({ resolve: (r) => (r.area_km2 > 0 ? Math.round((r.covered_km2 / r.area_km2) * 10000) / 10000 : 0) }),
+    uncovered: t.field({ type: 'GeoJSON', nullable: true, description: 'The part farther than the distance from every such school (with withGeometry: true).', resolve: (r) => r.uncovered }),
+  }),
+});
+
+builder.queryField('coverage', (t) =>
+  t.field({
+    type: [WardCoverage],
+    description: `Per ward of a province: the share of its area within distanceMeters (0 < d ≤ ${MAX_COVERAGE_DISTANCE}) of a school teaching the level, e.g. 1000 m for primary.`,
+    args: {
+      provinceCode: t.arg.string({ required: true }), level: t.arg({ type: SchoolLevel, required: true }),
+      distanceMeters: t.arg.float({ required: true }), withGeometry: t.arg.boolean({ required: false }),
+    },
+    resolve: async (_r, args, ctx) => {
+      const d = args.distanceMeters;
+      if (!Number.isFinite(d) || d <= 0 || d > MAX_COVERAGE_DISTANCE) throw userError(ctx.lang, 'error.invalidDistance', { max: MAX_COVERAGE_DISTANCE });
+      const parent = (await checkParent(ctx, args.provinceCode))!;
+      return cached(`coverage:${parent}:${args.level}:${d}:${!!args.withGeometry}`, () => aggregate<CoverageRow>(sql`
+        WITH w AS (SELECT id, code, name, full_name, boundary FROM admin_unit WHERE level = 'WARD' AND valid_to IS NULL AND province_code = ${parent} AND boundary IS NOT NULL),
+        c AS (
+          SELECT w.*, (SELECT ST_Union(ST_Buffer(s.location::geography, ${d}::float8, 'quad_segs=8')::geometry)
+                       FROM school s WHERE ${args.level}::"SchoolLevel" = ANY (s.levels)
+                         AND s.location && ST_Expand(w.boundary, ${d}::float8 / 90000.0)   -- index prefilter (≥ d metres in degrees here)
+                         AND ST_DWithin(s.location::geography, w.boundary::geography, ${d}::float8)) AS reach
+          FROM w
+        )
+        SELECT code, name, full_name, round((ST_Area(boundary::geography) / 1e6)::numeric, 4)::float8 AS area_km2,
+          round((coalesce(ST_Area(ST_Intersection(boundary, reach)::geography), 0) / 1e6)::numeric, 4)::float8 AS covered_km2,
+          ${args.withGeometry ? sql`ST_AsGeoJSON(CASE WHEN reach IS NULL THEN boundary ELSE ST_Difference(boundary, reach) END, 6)::json` : sql`NULL::json`} AS uncovered
+        FROM c ORDER BY code`));
+    },
+  }),
+);
+
+interface GapRow { code: string; name: string; full_name: string; area_km2: number; geometry: unknown }
+interface OverlapRow { school_a: string; school_b: string; area_km2: number; geometry: unknown }
+interface OutsideRow { school_id: string; name: string }
+interface CrossingRow { school_id: string; name: string; ward_code: string; outside_km2: number }
+interface Quality { gaps: GapRow[]; overlaps: OverlapRow[]; outside: OutsideRow[]; crossing: CrossingRow[] }
+/** Slivers below this (km², i.e. 10 m²) are rounding between clipped polygons, not gaps or overlaps. */
+const SLIVER_KM2 = 0.00001;
+
+const CatchmentQuality = builder.objectRef<Quality>('CatchmentQuality').implement({
+  description: 'Problems in the admission zones of a province for one school year and entry grade.',
+  fields: (t) => ({
+    gaps: t.field({
+      type: [builder.objectRef<GapRow>('ZoneGap').implement({ fields: (f) => ({ unit: f.field({ type: Unit, resolve: (r) => r }), areaKm2: f.exposeFloat('area_km2'), geometry: f.field({ type: 'GeoJSON', resolve: (r) => r.geometry }) }) })],
+      description: 'Per ward, the area that lies in no zone (children living there have no zoned school).', resolve: (q) => q.gaps,
+    }),
+    overlaps: t.field({
+      type: [builder.objectRef<OverlapRow>('ZoneOverlap').implement({ fields: (f) => ({ schoolIds: f.stringList({ resolve: (r) => [r.school_a, r.school_b] }), areaKm2: f.exposeFloat('area_km2'), geometry: f.field({ type: 'GeoJSON', resolve: (r) => r.geometry }) }) })],
+      description: 'Areas in two zones at once, per pair of schools.', resolve: (q) => q.overlaps,
+    }),
+    schoolsOutsideTheirZone: t.field({
+      type: [builder.objectRef<OutsideRow>('SchoolOutsideZone').implement({ fields: (f) => ({ schoolId: f.exposeString('school_id'), name: f.exposeString('name') }) })],
+      resolve: (q) => q.outside,
+    }),
+    zonesCrossingWards: t.field({
+      type: [builder.objectRef<CrossingRow>('ZoneCrossingWard').implement({ fields: (f) => ({ schoolId: f.exposeString('school_id'), name: f.exposeString('name'), wardCode: f.exposeString('ward_code'), outsideKm2: f.exposeFloat('outside_km2') }) })],
+      description: 'Zones that reach beyond the ward of their school, with the area outside it.', resolve: (q) => q.crossing,
+    }),
+  }),
+});
+
+builder.queryField('catchmentQuality', (t) =>
+  t.field({
+    type: CatchmentQuality,
+    description: 'Gaps, overlaps, schools outside their own zone and zones crossing ward boundaries, for a province, school year and entry grade (1, 6 or 10).',
+    args: { provinceCode: t.arg.string({ required: true }), schoolYear: t.arg.string({ required: true }), entryGrade: t.arg.int({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      const parent = (await checkParent(ctx, args.provinceCode))!;
+      if (![1, 6, 10].includes(args.entryGrade)) throw userError(ctx.lang, 'error.invalidEntryGrade', { grade: args.entryGrade });
+      const years = (await prisma().enrollmentZone.findMany({ distinct: ['schoolYear'], select: { schoolYear: true }, orderBy: { schoolYear: 'asc' } })).map((r) => r.schoolYear);
+      if (!years.includes(args.schoolYear)) throw userError(ctx.lang, 'error.unknownSchoolYear', { year: args.schoolYear.slice(0, 20), known: years.join(', ') });
+      return cached(`quality:${parent}:${args.schoolYear}:${args.entryGrade}`, async () => {
+        const zones = sql`SELECT z.id, z.school_id, z.area, s.name, s.location, w.id AS ward_id, w.code AS ward_code, w.boundary AS ward_boundary
+          FROM enrollment_zone z JOIN school s ON s.id = z.school_id JOIN admin_unit w ON w.id = s.ward_id
+          WHERE z.school_year = ${args.schoolYear} AND z.entry_grade = ${args.entryGrade} AND w.province_code = ${parent} AND z.area IS NOT NULL`;
+        const [gaps, overlaps, outside, crossing] = await Promise.all([
+          aggregate<GapRow>(sql`
+            WITH z AS (${zones}),
+            g AS (
+              SELECT w.code, w.name, w.full_name,
+                ST_CollectionExtract(ST_Difference(w.boundary, coalesce((SELECT ST_Union(z.area) FROM z WHERE z.area && w.boundary), 'GEOMETRYCOLLECTION EMPTY'::geometry)), 3) AS gap
+              FROM admin_unit w WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = ${parent} AND w.boundary IS NOT NULL
+            )
+            SELECT code, name, full_name, round((ST_Area(gap::geography) / 1e6)::numeric, 5)::float8 AS area_km2, ST_AsGeoJSON(gap, 6)::json AS geometry
+            FROM g WHERE NOT ST_IsEmpty(gap) AND ST_Area(gap::geography) / 1e6 > ${SLIVER_KM2}::float8 ORDER BY code`),
+          aggregate<OverlapRow>(sql`
+            WITH z AS (${zones}),
+            o AS (SELECT a.school_id AS school_a, b.school_id AS school_b, ST_CollectionExtract(ST_Intersection(a.area, b.area), 3) AS g
+                  FROM z a JOIN z b ON a.id < b.id AND a.area && b.area AND ST_Intersects(a.area, b.area))
+            SELECT school_a, school_b, round((ST_Area(g::geography) / 1e6)::numeric, 5)::float8 AS area_km2, ST_AsGeoJSON(g, 6)::json AS geometry
+            FROM o WHERE NOT ST_IsEmpty(g) AND ST_Area(g::geography) / 1e6 > ${SLIVER_KM2}::float8 ORDER BY 1, 2`),
+          aggregate<OutsideRow>(sql`WITH z AS (${zones}) SELECT school_id, name FROM z WHERE location IS NOT NULL AND NOT ST_Covers(area, location) ORDER BY 1`),
+          aggregate<CrossingRow>(sql`
+            WITH z AS (${zones}), x AS (SELECT school_id, name, ward_code, ST_Area(ST_Difference(area, ward_boundary)::geography) / 1e6 AS km2 FROM z)
+            SELECT school_id, name, ward_code, round(km2::numeric, 5)::float8 AS outside_km2 FROM x WHERE km2 > ${SLIVER_KM2}::float8 ORDER BY 1`),
+        ]);
+        return { gaps, overlaps, outside, crossing };
+      });
+    },
+  }),
+);
