@@ -56,6 +56,12 @@ describe('the ward maturity dashboard', () => {
     const [{ n }] = await b.ctx.db.raw.query<{ n: number }>(`SELECT count(*)::int n FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE w.code = $1 AND w.valid_to IS NULL`, [WARD]);
     await expect.poll(() => page.locator('[data-testid=dash-ward-schools] li').count(), { timeout: 10_000 }).toBe(n);
     await page.screenshot({ path: `${SHOTS}/dashboard-ward.png` });
+    // The printable summary: the ward alone (no map, no header), on one A4 page.
+    expect(await page.getByTestId('dash-ward-facts').innerText()).toMatch(/Tỉ lệ trường học số\s+\d+ %/);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('[data-testid=map]').isVisible()).toBe(false);
+    const pdf = (await page.pdf({ format: 'A4', printBackground: true })).toString('latin1');
+    expect(pdf.match(/\/Type\s*\/Page\b(?!s)/g)).toHaveLength(1);
     await page.context().close();
   });
 });

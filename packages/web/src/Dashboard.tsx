@@ -215,8 +215,19 @@ function WardDetail({ code, row, level, ownership, onBack }: { code: string; row
   useEffect(() => top.current?.scrollIntoView({ block: 'start' }), [code]);
   return (
     <section ref={top} className="dashboard" aria-labelledby="ward-h" data-testid="dash-ward">
-      <button type="button" onClick={onBack}>← {t('dash.back')}</button>
+      <div className="dash-ward-actions">
+        <button type="button" onClick={onBack}>← {t('dash.back')}</button>
+        <button type="button" onClick={() => window.print()} data-testid="dash-print">{t('dash.print')}</button>
+      </div>
       <h2 id="ward-h">{row?.unit.fullName ?? code}</h2>
+      {row && (
+        <dl className="dash-facts" data-testid="dash-ward-facts">
+          <dt>{t('dash.published')}</dt><dd>{row.publishedCount}/{row.schoolCount}</dd>
+          <dt>{t('dash.metrics.digitalSchoolShare')}</dt><dd>{fmt(row.digitalSchoolShare, true)}</dd>
+          <dt>{t('dash.metrics.meanGroup1Score')}</dt><dd>{fmt(row.meanGroup1Score, false)}</dd>
+          <dt>{t('dash.metrics.meanGroup2Score')}</dt><dd>{fmt(row.meanGroup2Score, false)}</dd>
+        </dl>
+      )}
       {row?.thinData && <p className="notice">{t('dash.thinWard', { n: row.publishedCount })}</p>}
       <h3>{t('dash.wardDistribution')}</h3>
       <div className="dash-chart"><canvas ref={distRef} role="img" aria-label={t('dash.distributionChart')} /></div>

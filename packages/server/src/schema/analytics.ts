@@ -396,7 +396,7 @@ builder.queryField('catchmentQuality', (t) =>
     resolve: async (_r, args, ctx) => {
       const parent = (await checkParent(ctx, args.provinceCode))!;
       if (![1, 6, 10].includes(args.entryGrade)) throw userError(ctx.lang, 'error.invalidEntryGrade', { grade: args.entryGrade });
-      const years = (await prisma().enrollmentZone.findMany({ distinct: ['schoolYear'], select: { schoolYear: true }, orderBy: { schoolYear: 'asc' } })).map((r) => r.schoolYear);
+      const years = await cached('zoneYears', async () => (await prisma().enrollmentZone.findMany({ distinct: ['schoolYear'], select: { schoolYear: true }, orderBy: { schoolYear: 'asc' } })).map((r) => r.schoolYear));
       if (!years.includes(args.schoolYear)) throw userError(ctx.lang, 'error.unknownSchoolYear', { year: args.schoolYear.slice(0, 20), known: years.join(', ') });
       return cached(`quality:${parent}:${args.schoolYear}:${args.entryGrade}`, async () => {
         const zones = sql`SELECT z.id, z.school_id, z.area, s.name, s.location, w.id AS ward_id, w.code AS ward_code, w.boundary AS ward_boundary
