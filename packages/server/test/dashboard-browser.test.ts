@@ -12,7 +12,7 @@ const WARD = '26740';
 const state = (page: import('playwright-core').Page, code: string) =>
   page.evaluate((id) => (window.__edugisMap as unknown as { getFeatureState(f: object): { value?: number | null } }).getFeatureState({ source: 'wards', sourceLayer: 'wards', id }).value, code);
 async function api(year: string) {
-  const { body } = await gql(b.url, `{ maturityByUnit(schoolYear: "${year}", parentCode: "79") { unit { code fullName } publishedCount digitalSchoolShare meanGroup1Score overall { level1 level2 level3 } } }`);
+  const { body } = await gql(b.url, `{ maturityByUnit(schoolYear: "${year}", parentCode: "79") { unit { code fullName } schoolCount publishedCount digitalSchoolShare meanGroup1Score overall { level1 level2 level3 } } }`);
   return new Map((body.data.maturityByUnit as any[]).map((r) => [r.unit.code, r]));
 }
 
@@ -52,6 +52,20 @@ describe('the ward maturity dashboard', () => {
     expect(Number(mine['Điểm TB dạy học'])).toBe(early.get(WARD).meanGroup1Score);
     expect([mine['Mức 1'], mine['Mức 2'], mine['Mức 3']].map(Number)).toEqual([early.get(WARD).overall.level1, early.get(WARD).overall.level2, early.get(WARD).overall.level3]);
 
+    // Compare three wards: this year's figures side by side, and one small chart per school year.
+    const three = [WARD, '26743', '26737'];
+    for (const c of three) await page.locator(`[data-testid=dash-table] tr[data-code="${c}"] input[type=checkbox]`).check();
+    await page.getByTestId('dash-compare').click();
+    const table = page.getByTestId('dash-compare-table');
+    await expect.poll(() => table.locator('thead th').count(), { timeout: 10_000 }).toBe(4);
+    // Columns in code order; the table shows the newest school year.
+    const sorted = [...three].sort();
+    const cells = async (i: number) => table.locator('tbody tr').nth(i).locator('td').allInnerTexts();
+    expect(await cells(0)).toEqual(sorted.map((c) => `${latest.get(c).publishedCount}/${latest.get(c).schoolCount}`));
+    expect(await cells(4)).toEqual(sorted.map((c) => `${Math.round(latest.get(c).digitalSchoolShare * 100)} %`));
+    await expect.poll(() => page.locator('.dash-small canvas').count()).toBe(4);
+    await page.screenshot({ path: `${SHOTS}/dashboard-compare.png` });
+    await page.getByTestId('dash-compare-view').getByRole('button').first().click();
     await page.locator(`[data-testid=dash-table] tr[data-code="${WARD}"] button`).click();
     const [{ n }] = await b.ctx.db.raw.query<{ n: number }>(`SELECT count(*)::int n FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE w.code = $1 AND w.valid_to IS NULL`, [WARD]);
     await expect.poll(() => page.locator('[data-testid=dash-ward-schools] li').count(), { timeout: 10_000 }).toBe(n);

@@ -6,14 +6,15 @@ import { gql, useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import Papa from 'papaparse';
-import { BarController, BarElement, CategoryScale, Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LineController, LineElement, LinearScale, PointElement, Title, Tooltip, type ChartConfiguration } from 'chart.js';
 import './dashboard-i18n.ts';
 import { CHOROPLETH_COLORS, NO_DATA_COLOR } from './mapStyle.ts';
 import type { Choropleth } from './MapView.tsx';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Title, Tooltip);
 
 const PROVINCE = '79';
+const MAX_PICK = 6;
 const LEVEL_COLORS = ['#d73027', '#fee08b', '#1a9850']; // Mức 1, 2, 3
 type Dist = { level1: number; level2: number; level3: number };
 interface Row {
@@ -90,6 +91,8 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   const [level, setLevel] = useState('');
   const [ownership, setOwnership] = useState('');
   const [ward, setWard] = useState<string | null>(null);
+  const [picked, setPicked] = useState<string[]>([]);
+  const [comparing, setComparing] = useState(false);
   const y = year ?? years[0] ?? null;
   const vars = { y, p: PROVINCE, l: level || null, o: ownership || null };
   const [{ data, fetching, error }] = useQuery<{ maturityByUnit: Row[] }>({ query: BY_UNIT, variables: vars, pause: !y });
@@ -134,6 +137,9 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
     download(`edugis-cds-${PROVINCE}-${y}-${metric}.geojson`, 'application/geo+json', JSON.stringify(fc));
   };
 
+  if (comparing && picked.length >= 2) {
+    return <CompareWards codes={picked} years={years} level={level} ownership={ownership} onBack={() => setComparing(false)} />;
+  }
   if (ward) return <WardDetail code={ward} row={rows.find((r) => r.unit.code === ward)} level={level} ownership={ownership} onBack={() => setWard(null)} />;
   return (
     <section className="dashboard" aria-labelledby="dash-h" data-testid="dashboard">
@@ -171,13 +177,23 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
         <button type="button" onClick={exportCsv} disabled={!rows.length} data-testid="dash-csv">{t('dash.exportCsv')}</button>
         <button type="button" onClick={exportGeoJson} disabled={!rows.length} data-testid="dash-geojson">{t('dash.exportGeoJson')}</button>
       </div>
+      <p className="dash-compare">
+        <button type="button" disabled={picked.length < 2} onClick={() => setComparing(true)} data-testid="dash-compare">
+          {t('dash.compare', { n: picked.length, max: MAX_PICK })}
+        </button>
+      </p>
       <table className="ws-table dash-table" data-testid="dash-table">
         <caption>{t('dash.tableCaption')}</caption>
         <thead><tr><th>{t('ward')}</th><th>{t('dash.published')}</th><th>{t('levelN', { n: 1 })}</th><th>{t('levelN', { n: 2 })}</th><th>{t('levelN', { n: 3 })}</th><th>{t(`dash.metrics.${metric}`)}</th></tr></thead>
         <tbody>
           {[...rows].sort((a, b) => a.unit.name.localeCompare(b.unit.name, 'vi')).map((r) => (
             <tr key={r.unit.code} className={r.thinData ? 'thin' : ''} data-code={r.unit.code}>
-              <td><button type="button" className="link" onClick={() => setWard(r.unit.code)}>{r.unit.fullName}</button></td>
+              <td>
+                <input type="checkbox" aria-label={t('dash.pick', { name: r.unit.fullName })} checked={picked.includes(r.unit.code)}
+                  disabled={!picked.includes(r.unit.code) && picked.length >= MAX_PICK}
+                  onChange={(e) => setPicked((p) => (e.target.checked ? [...p, r.unit.code] : p.filter((c) => c !== r.unit.code)))} />{' '}
+                <button type="button" className="link" onClick={() => setWard(r.unit.code)}>{r.unit.fullName}</button>
+              </td>
               <td>{r.publishedCount}/{r.schoolCount}{r.thinData && <span title={t('dash.thin')}> *</span>}</td>
               <td>{r.overall.level1}</td><td>{r.overall.level2}</td><td>{r.overall.level3}</td><td>{fmt(r[metric], m.pct)}</td>
             </tr>
@@ -242,4 +258,56 @@ function WardDetail({ code, row, level, ownership, onBack }: { code: string; row
       </ul>
     </section>
   );
+}
+
+/** 2–6 wards side by side: this year's figures in one table, then one small chart per school year (small multiples). */
+function CompareWards({ codes, years, level, ownership, onBack }: { codes: string[]; years: string[]; level: string; ownership: string; onBack: () => void }) {
+  const { t } = useTranslation();
+  const ordered = useMemo(() => [...years].reverse(), [years]);
+  const query = useMemo(() => `query Compare($u: [String!], $l: SchoolLevel, $o: Ownership) { ${ordered.map((yy, i) =>
+    `y${i}: maturityByUnit(schoolYear: "${yy}", parentCode: "${PROVINCE}", unitCodes: $u, level: $l, ownership: $o) { unit { code name fullName } schoolCount publishedCount thinData digitalSchoolShare meanGroup1Score meanGroup2Score overall { level1 level2 level3 } }`).join(' ')} }`, [ordered]);
+  const [{ data, error }] = useQuery<Record<string, Row[]>>({ query, variables: { u: codes, l: level || null, o: ownership || null }, pause: ordered.length === 0 });
+  const perYear = ordered.map((yy, i) => ({ year: yy, rows: data?.[`y${i}`] ?? [] }));
+  const latest = perYear.at(-1)?.rows ?? [];
+  return (
+    <section className="dashboard" aria-labelledby="cmp-h" data-testid="dash-compare-view">
+      <button type="button" onClick={onBack}>← {t('dash.back')}</button>
+      <h2 id="cmp-h">{t('dash.compareTitle', { year: perYear.at(-1)?.year ?? '' })}</h2>
+      {error && <p role="alert" className="error">{error.graphQLErrors[0]?.message ?? error.message}</p>}
+      <table className="ws-table" data-testid="dash-compare-table">
+        <thead><tr><th />{latest.map((r) => <th key={r.unit.code}>{r.unit.name}{r.thinData && ' *'}</th>)}</tr></thead>
+        <tbody>
+          <tr><th>{t('dash.published')}</th>{latest.map((r) => <td key={r.unit.code}>{r.publishedCount}/{r.schoolCount}</td>)}</tr>
+          {([1, 2, 3] as const).map((n) => (
+            <tr key={n}><th>{t('levelN', { n })}</th>{latest.map((r) => <td key={r.unit.code}>{r.overall[`level${n}`]}</td>)}</tr>
+          ))}
+          <tr><th>{t('dash.metrics.digitalSchoolShare')}</th>{latest.map((r) => <td key={r.unit.code}>{fmt(r.digitalSchoolShare, true)}</td>)}</tr>
+          <tr><th>{t('dash.metrics.meanGroup1Score')}</th>{latest.map((r) => <td key={r.unit.code}>{fmt(r.meanGroup1Score, false)}</td>)}</tr>
+          <tr><th>{t('dash.metrics.meanGroup2Score')}</th>{latest.map((r) => <td key={r.unit.code}>{fmt(r.meanGroup2Score, false)}</td>)}</tr>
+        </tbody>
+      </table>
+      <h3>{t('dash.smallMultiples')}</h3>
+      <div className="dash-multiples">
+        {perYear.map((p) => <YearChart key={p.year} year={p.year} rows={p.rows} />)}
+      </div>
+    </section>
+  );
+}
+
+/** One school year: each ward's results as shares at Mức 1, 2, 3 (so wards of different sizes compare). */
+function YearChart({ year, rows }: { year: string; rows: Row[] }) {
+  const { t } = useTranslation();
+  const config = useMemo<ChartConfiguration | null>(() => (rows.length ? {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => r.unit.name),
+      datasets: [0, 1, 2].map((i) => ({
+        label: t('levelN', { n: i + 1 }), backgroundColor: LEVEL_COLORS[i],
+        data: rows.map((r) => (r.publishedCount ? (100 * [r.overall.level1, r.overall.level2, r.overall.level3][i]!) / r.publishedCount : 0)),
+      })),
+    },
+    options: { indexAxis: 'y', plugins: { title: { display: true, text: year }, legend: { display: false } }, scales: { x: { stacked: true, max: 100 }, y: { stacked: true } } },
+  } : null), [rows, year, t]);
+  const ref = useChart(config);
+  return <div className="dash-chart dash-small" data-year={year}><canvas ref={ref} role="img" aria-label={`${t('dash.distributionChart')} ${year}`} /></div>;
 }
