@@ -52,6 +52,17 @@ describe('the ward maturity dashboard', () => {
     expect(Number(mine['Điểm TB dạy học'])).toBe(early.get(WARD).meanGroup1Score);
     expect([mine['Mức 1'], mine['Mức 2'], mine['Mức 3']].map(Number)).toEqual([early.get(WARD).overall.level1, early.get(WARD).overall.level2, early.get(WARD).overall.level3]);
 
+    // Reach: the share of each ward within 1 km of a primary school, from the coverage query, and the areas out of reach.
+    await page.getByTestId('dash-metric').selectOption('schoolReach');
+    const cov = await gql(b.url, `{ coverage(provinceCode: "79", level: PRIMARY, distanceMeters: 1000) { unit { code } coveredShare } }`);
+    const reach = new Map((cov.body.data.coverage as any[]).map((r) => [r.unit.code, r.coveredShare]));
+    await expect.poll(() => state(page, WARD), { timeout: 20_000 }).toBe(reach.get(WARD));
+    const [out] = await Promise.all([page.waitForEvent('download'), page.getByTestId('dash-uncovered').click()]);
+    const fc = JSON.parse(readFileSync((await out.path())!, 'utf8'));
+    expect(fc.features).toHaveLength(168);
+    expect(fc.features.find((f: any) => f.properties.code === WARD).properties).toMatchObject({ level: 'PRIMARY', distanceMeters: 1000 });
+    await page.getByTestId('dash-metric').selectOption('meanGroup1Score');
+
     // Compare three wards: this year's figures side by side, and one small chart per school year.
     const three = [WARD, '26743', '26737'];
     for (const c of three) await page.locator(`[data-testid=dash-table] tr[data-code="${c}"] input[type=checkbox]`).check();

@@ -2,7 +2,7 @@
 // level and ownership selectors and a legend with class breaks; distributions first (no league table); a ward's
 // distribution, trend and schools; CSV (UTF-8 with BOM) and GeoJSON exports. Published results only.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { gql, useQuery } from 'urql';
+import { gql, useClient, useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import Papa from 'papaparse';
@@ -27,7 +27,10 @@ const METRICS = {
   coverage: { breaks: [0.2, 0.4, 0.6, 0.8], pct: true },
   meanGroup1Score: { breaks: [40, 50, 62.5, 75], pct: false },
   meanGroup2Score: { breaks: [40, 50, 62.5, 75], pct: false },
+  /** Share of the ward's area within a distance of a school of the level (coverage query; no results needed). */
+  schoolReach: { breaks: [0.2, 0.4, 0.6, 0.8], pct: true },
 } as const;
+const REACH_DISTANCES = [500, 1000, 2000, 3000] as const;
 type Metric = keyof typeof METRICS;
 
 const BY_UNIT = gql`
@@ -37,6 +40,11 @@ const BY_UNIT = gql`
       overall { level1 level2 level3 } group1 { level1 level2 level3 } group2 { level1 level2 level3 }
       meanGroup1Score meanGroup2Score medianGroup1Score medianGroup2Score
     }
+  }
+`;
+const REACH = gql`
+  query DashboardReach($p: String!, $l: SchoolLevel!, $d: Float!, $g: Boolean) {
+    coverage(provinceCode: $p, level: $l, distanceMeters: $d, withGeometry: $g) { unit { code fullName } areaKm2 coveredKm2 coveredShare uncovered }
   }
 `;
 const YEARS = gql`query DashboardYears($p: String!) { maturityTrend(unitCode: $p) { schoolYear } wards(provinceCode: $p) { code bbox } }`;
@@ -96,8 +104,18 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   const y = year ?? years[0] ?? null;
   const vars = { y, p: PROVINCE, l: level || null, o: ownership || null };
   const [{ data, fetching, error }] = useQuery<{ maturityByUnit: Row[] }>({ query: BY_UNIT, variables: vars, pause: !y });
+  const client = useClient();
   const rows = data?.maturityByUnit ?? [];
   const m = METRICS[metric];
+  const [distance, setDistance] = useState<number>(1000);
+  const reachLevel = level || 'PRIMARY';
+  const [{ data: reach, fetching: reaching }] = useQuery<{ coverage: { unit: { code: string; fullName: string }; coveredShare: number; uncovered: unknown }[] }>({
+    query: REACH, variables: { p: PROVINCE, l: reachLevel, d: distance, g: false }, pause: metric !== 'schoolReach',
+  });
+  const fetchReachWithGeometry = async () => (await client.query<{ coverage: { unit: { code: string; fullName: string }; areaKm2: number; coveredKm2: number; uncovered: unknown }[] }>(
+    REACH, { p: PROVINCE, l: reachLevel, d: distance, g: true }).toPromise()).data?.coverage ?? [];
+  const reachByCode = useMemo(() => new Map((reach?.coverage ?? []).map((r) => [r.unit.code, r.coveredShare])), [reach]);
+  const valueOf = (r: Row): number | null => (metric === 'schoolReach' ? reachByCode.get(r.unit.code) ?? null : r[metric]);
 
   // The whole province in view once, then the choropleth follows the selection; it goes when the panel closes.
   useEffect(() => {
@@ -106,10 +124,11 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [yd]);
   useEffect(() => {
-    if (!data) return;
-    onChoropleth({ breaks: [...m.breaks], wards: rows.map((r) => ({ code: r.unit.code, value: r[metric], thin: r.thinData })) });
+    if (!data || (metric === 'schoolReach' && !reach)) return;
+    // Reach does not depend on published results, so no ward is "thin" for it.
+    onChoropleth({ breaks: [...m.breaks], wards: rows.map((r) => ({ code: r.unit.code, value: valueOf(r), thin: metric !== 'schoolReach' && r.thinData })) });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [data, metric]);
+  }, [data, metric, reach]);
   useEffect(() => () => onChoropleth(null), [onChoropleth]);
 
   const sums = (k: 'overall' | 'group1' | 'group2'): Dist => rows.reduce((a, r) => ({ level1: a.level1 + r[k].level1, level2: a.level2 + r[k].level2, level3: a.level3 + r[k].level3 }), { level1: 0, level2: 0, level3: 0 });
@@ -127,12 +146,17 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
     })));
     download(`edugis-cds-${PROVINCE}-${y}.csv`, 'text/csv;charset=utf-8', `\uFEFF${csv}`); // BOM: spreadsheets read the Vietnamese correctly
   };
+  const exportUncovered = async () => {
+    const r = await fetchReachWithGeometry();
+    const fc = { type: 'FeatureCollection', features: r.map((w) => ({ type: 'Feature', geometry: w.uncovered, properties: { code: w.unit.code, name: w.unit.fullName, level: reachLevel, distanceMeters: distance, uncoveredKm2: w.areaKm2 - w.coveredKm2 } })) };
+    download(`edugis-ngoai-ban-kinh-${PROVINCE}-${reachLevel}-${distance}m.geojson`, 'application/geo+json', JSON.stringify(fc));
+  };
   const exportGeoJson = async () => {
     const fc = await (await fetch(`/geo/wards.geojson?province=${PROVINCE}`)).json() as { features: { properties: Record<string, unknown> }[] };
     const byCode = new Map(rows.map((r) => [r.unit.code, r]));
     for (const f of fc.features) {
       const r = byCode.get(String(f.properties.code));
-      Object.assign(f.properties, { schoolYear: y, metric, value: r ? r[metric] : null, publishedCount: r?.publishedCount ?? 0, thinData: r?.thinData ?? true });
+      Object.assign(f.properties, { schoolYear: y, metric, value: r ? valueOf(r) : null, publishedCount: r?.publishedCount ?? 0, thinData: r?.thinData ?? true });
     }
     download(`edugis-cds-${PROVINCE}-${y}-${metric}.geojson`, 'application/geo+json', JSON.stringify(fc));
   };
@@ -149,6 +173,11 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
         <label>{t('dash.metric')} <select value={metric} onChange={(e) => setMetric(e.target.value as Metric)} data-testid="dash-metric">
           {(Object.keys(METRICS) as Metric[]).map((k) => <option key={k} value={k}>{t(`dash.metrics.${k}`)}</option>)}
         </select></label>
+        {metric === 'schoolReach' && (
+          <label>{t('dash.distance')} <select value={distance} onChange={(e) => setDistance(Number(e.target.value))} data-testid="dash-distance">
+            {REACH_DISTANCES.map((d) => <option key={d} value={d}>{d} m</option>)}
+          </select></label>
+        )}
         <label>{t('dash.year')} <select value={y ?? ''} onChange={(e) => setYear(e.target.value)} data-testid="dash-year">
           {years.map((yy) => <option key={yy} value={yy}>{yy}</option>)}
         </select></label>
@@ -170,12 +199,14 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
         <li><span className="swatch swatch-thin" aria-hidden="true" />{t('dash.thin')}</li>
       </ul>
       {error && <p role="alert" className="error">{error.graphQLErrors[0]?.message ?? error.message}</p>}
-      {fetching && <p>{t('loading')}</p>}
+      {(fetching || reaching) && <p>{t('loading')}</p>}
+      {metric === 'schoolReach' && <p className="hint">{t('dash.reachHint', { level: t(`level.${reachLevel}`), d: distance })}</p>}
       <h3>{t('dash.distribution', { n: rows.reduce((a, r) => a + r.publishedCount, 0) })}</h3>
       <div className="dash-chart"><canvas ref={distRef} role="img" aria-label={t('dash.distributionChart')} /></div>
       <div className="dash-exports">
         <button type="button" onClick={exportCsv} disabled={!rows.length} data-testid="dash-csv">{t('dash.exportCsv')}</button>
         <button type="button" onClick={exportGeoJson} disabled={!rows.length} data-testid="dash-geojson">{t('dash.exportGeoJson')}</button>
+        {metric === 'schoolReach' && <button type="button" onClick={exportUncovered} data-testid="dash-uncovered">{t('dash.exportUncovered')}</button>}
       </div>
       <p className="dash-compare">
         <button type="button" disabled={picked.length < 2} onClick={() => setComparing(true)} data-testid="dash-compare">
@@ -195,7 +226,7 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
                 <button type="button" className="link" onClick={() => setWard(r.unit.code)}>{r.unit.fullName}</button>
               </td>
               <td>{r.publishedCount}/{r.schoolCount}{r.thinData && <span title={t('dash.thin')}> *</span>}</td>
-              <td>{r.overall.level1}</td><td>{r.overall.level2}</td><td>{r.overall.level3}</td><td>{fmt(r[metric], m.pct)}</td>
+              <td>{r.overall.level1}</td><td>{r.overall.level2}</td><td>{r.overall.level3}</td><td>{fmt(valueOf(r), m.pct)}</td>
             </tr>
           ))}
         </tbody>
