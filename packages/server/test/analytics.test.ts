@@ -156,3 +156,38 @@ describe('maturityTrend, peerBenchmark and capacityByWard', () => {
     expect(bad.body.errors![0]!.message).toMatch(/Province code "x1" is not valid/);
   });
 });
+
+describe('unmetCriteria', () => {
+  it('counts, over a ward\'s published results scored item by item, the items on each school\'s path to the next level', async () => {
+    const { indexVersion, score } = await import('@edugis/maturity');
+    const schools = (await sql<{ id: string }>(`SELECT s.id FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE w.code = '26740' AND w.valid_to IS NULL
+      AND s.levels && '{PRIMARY,LOWER_SECONDARY}' ORDER BY s.id LIMIT 3`)).map((r) => r.id);
+    const met = { '1.1': true, '1.2': true, '2.1': true, '2.2': true };
+    const x = { points: { '1.3.1': 6, '1.3.2': 6, '1.3.3': 6, '1.3.4': 6, '1.3.5': 6, '1.4': 10, '2.3.1': 6, '2.3.2': 6, '2.3.3': 10, '2.3.4': 6, '2.3.5': 10, '2.3.6': 10, '2.3.7': 6, '2.3.8': 6 }, mandatory: met };
+    const y = { points: x.points, mandatory: { ...met, '1.1': false } };
+    for (const [i, id] of schools.entries()) {
+      await sql(`INSERT INTO maturity_assessment (id, school_id, school_year, index_version, status, group1_score, group2_score, group1_level, group2_level,
+                   overall_level, is_synthetic, source_id, answers) VALUES ($1, $2, '2026-2027', '4725/2022', 'PUBLISHED', 40, 60, 'LEVEL_1', 'LEVEL_2', 'LEVEL_1', true, 'edugis-synthetic', $3)`,
+      [`u-${id}`, id, JSON.stringify(i < 2 ? x : y)]);
+    }
+    const { body } = await gql(server.url, `{ unmetCriteria(unitCode: "26740", schoolYear: "2026-2027", limit: 50) { schoolsWithAnswers items { code mandatory schools points titleVi } } }`);
+    expect(body.errors).toBeUndefined();
+    const ix = indexVersion('4725/2022')!;
+    const want = new Map<string, { schools: number; points: number }>();
+    for (const a of [x, x, y]) {
+      for (const g of score(ix, { indexVersion: ix.version, ...a }).groups) {
+        for (const s of [...(g.path?.mandatoryToMeet ?? []).map((code) => ({ code, points: 0 })), ...(g.path?.items ?? [])]) {
+          const w = want.get(s.code) ?? { schools: 0, points: 0 };
+          want.set(s.code, { schools: w.schools + 1, points: w.points + s.points });
+        }
+      }
+    }
+    const u = body.data.unmetCriteria;
+    expect(u.schoolsWithAnswers).toBe(3);
+    expect(Object.fromEntries(u.items.map((i: any) => [i.code, { schools: i.schools, points: i.points }]))).toEqual(Object.fromEntries(want));
+    expect(u.items.find((i: any) => i.code === '1.1')).toMatchObject({ mandatory: true, schools: 1 });
+    expect(u.items[0].schools).toBeGreaterThanOrEqual(u.items.at(-1).schools);
+    const none = await gql(server.url, `{ unmetCriteria(unitCode: "26743", schoolYear: "2025-2026") { schoolsWithAnswers items { code } } }`);
+    expect(none.body.data.unmetCriteria).toEqual({ schoolsWithAnswers: 0, items: [] });
+  });
+});

@@ -80,6 +80,8 @@ describe('the ward maturity dashboard', () => {
     await page.locator(`[data-testid=dash-table] tr[data-code="${WARD}"] button`).click();
     const [{ n }] = await b.ctx.db.raw.query<{ n: number }>(`SELECT count(*)::int n FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE w.code = $1 AND w.valid_to IS NULL`, [WARD]);
     await expect.poll(() => page.locator('[data-testid=dash-ward-schools] li').count(), { timeout: 10_000 }).toBe(n);
+    // The seeded results carry group scores only, and the panel says so rather than showing an empty list.
+    expect(await page.getByTestId('dash-unmet').innerText()).toMatch(/Chưa có kết quả nào được chấm chi tiết/);
     await page.screenshot({ path: `${SHOTS}/dashboard-ward.png` });
     // The printable summary: the ward alone (no map, no header), on one A4 page.
     expect(await page.getByTestId('dash-ward-facts').innerText()).toMatch(/Tỉ lệ trường học số\s+\d+ %/);

@@ -49,7 +49,8 @@ const REACH = gql`
 `;
 const YEARS = gql`query DashboardYears($p: String!) { maturityTrend(unitCode: $p) { schoolYear } wards(provinceCode: $p) { code bbox } }`;
 const WARD = gql`
-  query DashboardWard($code: String!, $l: SchoolLevel, $o: Ownership) {
+  query DashboardWard($code: String!, $y: String!, $l: SchoolLevel, $o: Ownership) {
+    unmetCriteria(unitCode: $code, schoolYear: $y, limit: 5) { schoolsWithAnswers items { code titleVi titleEn schools mandatory } }
     maturityTrend(unitCode: $code, level: $l, ownership: $o) { schoolYear publishedCount digitalSchoolShare meanGroup1Score meanGroup2Score }
     schools(wardCode: $code, first: 200, level: $l, ownership: $o) { edges { node { id name maturityResults { schoolYear overallLevel isDigitalSchool } } } }
   }
@@ -164,7 +165,7 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   if (comparing && picked.length >= 2) {
     return <CompareWards codes={picked} years={years} level={level} ownership={ownership} onBack={() => setComparing(false)} />;
   }
-  if (ward) return <WardDetail code={ward} row={rows.find((r) => r.unit.code === ward)} level={level} ownership={ownership} onBack={() => setWard(null)} />;
+  if (ward) return <WardDetail code={ward} year={y!} row={rows.find((r) => r.unit.code === ward)} level={level} ownership={ownership} onBack={() => setWard(null)} />;
   return (
     <section className="dashboard" aria-labelledby="dash-h" data-testid="dashboard">
       <header className="dash-head"><h2 id="dash-h">{t('dash.title')}</h2><button type="button" onClick={onClose} aria-label={t('close')}>×</button></header>
@@ -235,11 +236,12 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   );
 }
 
-function WardDetail({ code, row, level, ownership, onBack }: { code: string; row: Row | undefined; level: string; ownership: string; onBack: () => void }) {
-  const { t } = useTranslation();
+function WardDetail({ code, year, row, level, ownership, onBack }: { code: string; year: string; row: Row | undefined; level: string; ownership: string; onBack: () => void }) {
+  const { t, i18n } = useTranslation();
   const [{ data }] = useQuery<{ maturityTrend: { schoolYear: string; publishedCount: number; digitalSchoolShare: number | null; meanGroup1Score: number | null; meanGroup2Score: number | null }[];
-    schools: { edges: { node: { id: string; name: string; maturityResults: { schoolYear: string; overallLevel: string; isDigitalSchool: boolean }[] } }[] } }>({
-    query: WARD, variables: { code, l: level || null, o: ownership || null },
+    schools: { edges: { node: { id: string; name: string; maturityResults: { schoolYear: string; overallLevel: string; isDigitalSchool: boolean }[] } }[] };
+    unmetCriteria: { schoolsWithAnswers: number; items: { code: string; titleVi: string; titleEn: string; schools: number; mandatory: boolean }[] } }>({
+    query: WARD, variables: { code, y: year, l: level || null, o: ownership || null },
   });
   const trend = data?.maturityTrend ?? [];
   const trendConfig = useMemo<ChartConfiguration | null>(() => (trend.length ? {
@@ -280,6 +282,14 @@ function WardDetail({ code, row, level, ownership, onBack }: { code: string; row
       <div className="dash-chart"><canvas ref={distRef} role="img" aria-label={t('dash.distributionChart')} /></div>
       <h3>{t('dash.trend')}</h3>
       <div className="dash-chart"><canvas ref={trendRef} role="img" aria-label={t('dash.trend')} /></div>
+      <h3>{t('dash.unmet', { year })}</h3>
+      {data && (data.unmetCriteria.schoolsWithAnswers === 0 ? <p className="hint" data-testid="dash-unmet">{t('dash.unmetNone')}</p> : (
+        <ol className="dash-unmet" data-testid="dash-unmet">
+          {data.unmetCriteria.items.map((i) => (
+            <li key={i.code}><span className="code">{i.code}</span> {i18n.language === 'en' ? i.titleEn : i.titleVi}{i.mandatory && <> ({t('dash.mandatory')})</>}: {t('dash.unmetSchools', { n: i.schools, of: data.unmetCriteria.schoolsWithAnswers })}</li>
+          ))}
+        </ol>
+      ))}
       <h3>{t('dash.schools')}</h3>
       <ul className="dash-schools" data-testid="dash-ward-schools">
         {(data?.schools.edges ?? []).map(({ node: s }) => {

@@ -4,7 +4,7 @@
 // count (a published correction replaces the result it corrects); results in progress never appear here.
 import { Prisma } from '@edugis/db';
 import { sql } from '@edugis/prisma-postgis';
-import { parseSchoolYear } from '@edugis/maturity';
+import { indexVersion, parseSchoolYear, score, type Answers } from '@edugis/maturity';
 import { builder, type Context } from '../builder.ts';
 import { prisma } from '../db.ts';
 import { userError } from '../errors.ts';
@@ -425,6 +425,72 @@ builder.queryField('catchmentQuality', (t) =>
         ]);
         return { gaps, overlaps, outside, crossing };
       });
+    },
+  }),
+);
+
+// ---- the criteria most often standing between a unit's schools and their next level --------------------
+
+interface UnmetItem { code: string; criterionCode: string; title: { vi: string; en: string }; mandatory: boolean; schools: number; points: number }
+const UnmetItemRef = builder.objectRef<UnmetItem>('UnmetCriterion').implement({
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'Item (or criterion, or mandatory condition) code.' }),
+    criterionCode: t.exposeString('criterionCode'),
+    titleVi: t.string({ resolve: (i) => i.title.vi }),
+    titleEn: t.string({ resolve: (i) => i.title.en }),
+    mandatory: t.exposeBoolean('mandatory', { description: 'A mandatory condition to meet (it holds its group at Mức 1).' }),
+    schools: t.exposeInt('schools', { description: 'Schools whose path to the next level includes it.' }),
+    points: t.exposeFloat('points', { description: 'Points it would add, summed over those schools.' }),
+  }),
+});
+const UnmetCriteria = builder.objectRef<{ schoolsWithAnswers: number; items: UnmetItem[] }>('UnmetCriteria').implement({
+  description: 'From each school\'s path to the next level (the rules engine), the items most often in it. Only results scored item by item count: ' +
+    'results entered through the EduGIS workflow; the seeded synthetic history has group scores only.',
+  fields: (t) => ({ schoolsWithAnswers: t.exposeInt('schoolsWithAnswers'), items: t.field({ type: [UnmetItemRef], resolve: (u) => u.items }) }),
+});
+
+builder.queryField('unmetCriteria', (t) =>
+  t.field({
+    type: UnmetCriteria,
+    description: 'The criteria most often unmet in a province (2-digit code) or ward (5-digit code): what stands between its schools and their next level, from published results.',
+    args: { unitCode: t.arg.string({ required: true }), schoolYear: t.arg.string({ required: true }), limit: t.arg.int({ required: false, defaultValue: 10 }) },
+    resolve: async (_r, args, ctx) => {
+      await checkYear(ctx, args.schoolYear);
+      const code = args.unitCode;
+      const limit = args.limit ?? 10;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw userError(ctx.lang, 'error.invalidLimit', { max: 50 });
+      const isWard = /^(\d{5}|SYN\d{2})$/.test(code);
+      if (isWard) {
+        if (!(await prisma().adminUnit.findFirst({ where: { code, level: 'WARD', validTo: null } }))) throw userError(ctx.lang, 'error.unknownWard', { code });
+      } else await checkParent(ctx, code);
+      const rows = await prisma().$queryRaw<{ version: string; evaluated: Answers | null; self: Answers | null }[]>(sql`
+        SELECT a.index_version AS version, a.evaluated_answers AS evaluated, a.answers AS self
+        FROM published_result p JOIN maturity_assessment a ON a.id = p.assessment_id
+        JOIN school s ON s.id = p.school_id JOIN admin_unit w ON w.id = s.ward_id
+        WHERE p.school_year = ${args.schoolYear} AND (a.evaluated_answers IS NOT NULL OR a.answers IS NOT NULL)
+          AND ${isWard ? sql`w.code = ${code} AND w.valid_to IS NULL` : sql`w.province_code = ${code}`}`);
+      const counts = new Map<string, UnmetItem>();
+      let scored = 0;
+      for (const r of rows) {
+        const index = indexVersion(r.version);
+        const stored = (r.evaluated ?? r.self) as { points?: Record<string, number>; mandatory?: Record<string, boolean> };
+        if (!index) continue;
+        let result;
+        try { result = score(index, { indexVersion: r.version, points: stored.points ?? {}, mandatory: stored.mandatory ?? {} }); } catch { continue; }
+        scored++;
+        for (const g of result.groups) {
+          if (!g.path) continue;
+          const steps = [...g.path.mandatoryToMeet.map((c) => ({ code: c, criterionCode: c, points: 0 })), ...g.path.items];
+          for (const step of steps) {
+            const c = index.groups.flatMap((x) => x.criteria).find((x) => x.code === step.criterionCode)!;
+            const title = step.code === c.code ? c.title : c.items.find((i) => i.code === step.code)!.title;
+            const prev = counts.get(step.code) ?? { code: step.code, criterionCode: c.code, title, mandatory: c.mandatory, schools: 0, points: 0 };
+            counts.set(step.code, { ...prev, schools: prev.schools + 1, points: Math.round((prev.points + step.points) * 100) / 100 });
+          }
+        }
+      }
+      const items = [...counts.values()].sort((a, b) => b.schools - a.schools || b.points - a.points || a.code.localeCompare(b.code)).slice(0, limit);
+      return { schoolsWithAnswers: scored, items };
     },
   }),
 );
