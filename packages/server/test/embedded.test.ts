@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openEmbedded, seed, tableCounts, type Database } from '@edugis/db';
+import { ensureDemoAccounts, migrate, openEmbedded, seed, tableCounts, type Database } from '@edugis/db';
 import { startServer, type RunningServer } from '../src/index.ts';
 import { gql } from './support.ts';
 
@@ -17,6 +17,7 @@ describe('embedded PostGIS (PGlite)', () => {
     db = await openEmbedded(dir);
     await migrate(db.raw);
     await seed(db);
+    await ensureDemoAccounts(db); // as pnpm start does
     counts = await tableCounts(db);
     server = await startServer(db, { port: 0, host: '127.0.0.1' });
   }, 180_000);
@@ -43,6 +44,17 @@ describe('embedded PostGIS (PGlite)', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data.schools.totalCount).toBeGreaterThan(10);
     expect(body.data.schools.edges[0].node.location.longitude).toBeGreaterThan(106.69);
+  });
+
+  it('answers the analytics and signs a demo account in, on the embedded database too', async () => {
+    const { body } = await gql(server.url, `{ maturityByUnit(schoolYear: "2025-2026", parentCode: "79", unitCodes: ["26740", "26743"]) { unit { code } publishedCount medianGroup1Score }
+      coverage(provinceCode: "79", level: PRIMARY, distanceMeters: 1000) { coveredShare } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.maturityByUnit.map((r: { unit: { code: string } }) => r.unit.code)).toEqual(['26740', '26743']);
+    expect(body.data.maturityByUnit[0].publishedCount).toBeGreaterThan(5);
+    expect(body.data.coverage).toHaveLength(168);
+    const login = await gql(server.url, `mutation { login(username: "demo.phuong", password: "edugis-demo") { __typename } }`);
+    expect(login.body.data.login.__typename).toBe('MutationLoginSuccess');
   });
 
   it('keeps its data in the folder: reopening finds it seeded, and a second seed changes nothing', async () => {
