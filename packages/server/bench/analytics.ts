@@ -1,6 +1,8 @@
 // Server time of the analytics on national synthetic data (53,000 schools, four years of results), in-process
-// around GraphQL execution. "cold": the cache was just invalidated (as after a publication), so the answer is
-// computed from the rows; "warm": the same question again. Baseline in the same run: the province aggregate
+// around GraphQL execution. "cold": the cache was just invalidated, so the answer is computed from the rows (for
+// the maturity queries as after a publication; for coverage and catchment quality as after a change of schools,
+// zones or units, which is what invalidates them since migration 0007); "warm": the same question again.
+// "after a publication" (coverage, catchment quality): only the results generation was bumped. Baseline in the same run: the province aggregate
 // computed straight from maturity_assessment (DISTINCT ON, no published_result table).
 //   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres pnpm bench:analytics
 import { graphql } from 'graphql';
@@ -47,12 +49,19 @@ try {
     await run(q); // warm-up (connections, plans)
     const cold: number[] = [];
     const warm: number[] = [];
+    const afterPublication: number[] = [];
+    const geometric = /^(coverage|catchmentQuality)/.test(name);
     for (let i = 0; i < N; i++) {
-      await db.raw.exec('UPDATE analytics_state SET generation = generation + 1');
+      await db.raw.exec('UPDATE analytics_state SET generation = generation + 1, geometry_generation = geometry_generation + 1');
       cold.push(await time(() => run(q)));
       warm.push(await time(() => run(q)));
+      if (geometric) {
+        await db.raw.exec('UPDATE analytics_state SET generation = generation + 1');
+        afterPublication.push(await time(() => run(q)));
+      }
     }
-    console.log(`  ${name.padEnd(42)} cold ${line(name, cold)}   |   warm ${line(name, warm)}`);
+    console.log(`  ${name.padEnd(42)} cold ${line(name, cold)}   |   warm ${line(name, warm)}` +
+      (geometric ? `   |   after a publication ${line(name, afterPublication)}` : ''));
   }
 } finally {
   await drop();

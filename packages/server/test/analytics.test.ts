@@ -110,6 +110,64 @@ describe('maturityByUnit', () => {
   });
 });
 
+describe('results in progress (includeDrafts)', () => {
+  async function login(username: string) {
+    const { body } = await gql(server.url, `mutation($u: String!) { login(username: $u, password: "edugis-demo") { __typename ... on MutationLoginSuccess { data { token } } } }`, { u: username });
+    return body.data.login.data.token as string;
+  }
+  const DRAFTS = `query($y: String!, $d: Boolean) { maturityByUnit(schoolYear: $y, parentCode: "79", includeDrafts: $d) {
+    unit { code } publishedCount draftCount overall { level1 level2 level3 } meanGroup1Score thinData } }`;
+  const row = (body: any, code: string) => (body.data.maturityByUnit as any[]).find((r) => r.unit.code === code);
+
+  it('counts, for staff only and only within their scope, the newest result in progress instead of the published one', async () => {
+    // A correction under review in Phường Sài Gòn (26740, the demo ward) and a self-assessment in progress next door (26743).
+    const pick = async (ward: string) => (await sql<{ id: string; school_id: string }>(`SELECT a.id, a.school_id FROM maturity_assessment a
+      JOIN school s ON s.id = a.school_id JOIN admin_unit w ON w.id = s.ward_id
+      WHERE w.code = $1 AND w.valid_to IS NULL AND a.school_year = $2 AND a.status = 'PUBLISHED' AND a.overall_level = 'LEVEL_1' ORDER BY a.id LIMIT 1`, [ward, YEAR]))[0]!;
+    const here = await pick('26740');
+    const next = await pick('26743');
+    const insertDraft = (a: { id: string }, status: string) => sql(`INSERT INTO maturity_assessment (id, school_id, school_year, revision, corrects_id,
+        index_version, status, group1_score, group2_score, group1_level, group2_level, overall_level, is_synthetic, source_id)
+      SELECT id || '-draft', school_id, school_year, revision + 1, id, index_version, $2, 96, 96, 'LEVEL_3', 'LEVEL_3', 'LEVEL_3', true, source_id
+      FROM maturity_assessment WHERE id = $1`, [a.id, status]);
+    const anonymous = (await gql(server.url, DRAFTS, { y: YEAR })).body;
+    await insertDraft(here, 'UNDER_REVIEW');
+    await insertDraft(next, 'SELF_ASSESSED');
+    try {
+      // Nobody sees drafts without asking, and the published figures did not move.
+      expect((await gql(server.url, DRAFTS, { y: YEAR })).body).toEqual(anonymous);
+      const pub = row(anonymous, '26740');
+      expect(pub.draftCount).toBe(0);
+
+      // Ward staff of 26740: their ward's draft counts (one LEVEL_1 result became LEVEL_3); next door stays published.
+      const ward = (await gql(server.url, DRAFTS, { y: YEAR, d: true }, 'en', await login('demo.phuong'))).body;
+      expect(ward.errors).toBeUndefined();
+      expect(row(ward, '26740')).toMatchObject({ publishedCount: pub.publishedCount - 1, draftCount: 1,
+        overall: { level1: pub.overall.level1 - 1, level2: pub.overall.level2, level3: pub.overall.level3 + 1 } });
+      expect(row(ward, '26743')).toEqual(row(anonymous, '26743'));
+      // The mean equals a recount with the draft's score in place of the published one.
+      const [m] = await sql<{ mean: number }>(`SELECT round(avg(CASE WHEN a.school_id = $2 THEN 96 ELSE a.group1_score END)::numeric, 2)::float8 AS mean
+        FROM published_result a JOIN school s ON s.id = a.school_id JOIN admin_unit w ON w.id = s.ward_id
+        WHERE w.code = '26740' AND w.valid_to IS NULL AND a.school_year = $1 AND s.levels && '{PRIMARY,LOWER_SECONDARY,UPPER_SECONDARY,CONTINUING}'`, [YEAR, here.school_id]);
+      expect(row(ward, '26740').meanGroup1Score).toBe(m!.mean);
+
+      // Province staff see both wards' drafts.
+      const province = (await gql(server.url, DRAFTS, { y: YEAR, d: true }, 'en', await login('demo.so'))).body;
+      expect(row(province, '26740').draftCount).toBe(1);
+      expect(row(province, '26743').draftCount).toBe(1);
+
+      // Anonymous visitors and planners are refused, translated.
+      const anon = await gql(server.url, DRAFTS, { y: YEAR, d: true }, 'vi');
+      expect(anon.body.errors[0]).toMatchObject({ message: 'Hãy đăng nhập để thực hiện thao tác này.', extensions: { code: 'UNAUTHENTICATED' } });
+      const planner = await gql(server.url, DRAFTS, { y: YEAR, d: true }, 'en', await login('demo.quyhoach'));
+      expect(planner.body.errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(planner.body.data).toBeNull();
+    } finally {
+      await sql(`DELETE FROM maturity_assessment WHERE id = ANY($1)`, [[`${here.id}-draft`, `${next.id}-draft`]]);
+    }
+  });
+});
+
 describe('maturityTrend, peerBenchmark and capacityByWard', () => {
   it('trends a province and a ward over every year, oldest first, matching maturityByUnit', async () => {
     const { body } = await gql(server.url, `{ p: maturityTrend(unitCode: "79") { schoolYear publishedCount digitalSchoolShare }
