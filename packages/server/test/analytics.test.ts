@@ -158,9 +158,9 @@ describe('results in progress (includeDrafts)', () => {
 
       // Anonymous visitors and planners are refused, translated.
       const anon = await gql(server.url, DRAFTS, { y: YEAR, d: true }, 'vi');
-      expect(anon.body.errors[0]).toMatchObject({ message: 'Hãy đăng nhập để thực hiện thao tác này.', extensions: { code: 'UNAUTHENTICATED' } });
+      expect(anon.body.errors![0]).toMatchObject({ message: 'Hãy đăng nhập để thực hiện thao tác này.', extensions: { code: 'UNAUTHENTICATED' } });
       const planner = await gql(server.url, DRAFTS, { y: YEAR, d: true }, 'en', await login('demo.quyhoach'));
-      expect(planner.body.errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(planner.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
       expect(planner.body.data).toBeNull();
     } finally {
       await sql(`DELETE FROM maturity_assessment WHERE id = ANY($1)`, [[`${here.id}-draft`, `${next.id}-draft`]]);

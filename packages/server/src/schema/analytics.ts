@@ -469,25 +469,35 @@ builder.queryField('catchmentQuality', (t) =>
       return cached(`quality:${parent}:${args.schoolYear}:${args.entryGrade}`, async () => {
         const zones = sql`SELECT z.id, z.school_id, z.area, s.name, s.location, w.id AS ward_id, w.code AS ward_code, w.boundary AS ward_boundary
           FROM enrollment_zone z JOIN school s ON s.id = z.school_id JOIN admin_unit w ON w.id = s.ward_id
-          WHERE z.school_year = ${args.schoolYear} AND z.entry_grade = ${args.entryGrade} AND w.province_code = ${parent} AND z.area IS NOT NULL`;
+          WHERE z.school_year = ${args.schoolYear} AND z.entry_grade = ${args.entryGrade}::int AND w.province_code = ${parent} AND z.area IS NOT NULL`;
         const [gapsAndCrossing, overlaps, outside] = await Promise.all([
           // Gaps: each ward minus the union of its own schools' zones and of the zones that reach into it from
-          // other wards (the crossing ones, computed first). Unioning every zone whose box touched the ward
-          // (4 times as many, across neighbouring wards) took 0.85 s for HCMC. The difference itself (0.65 s, as
-          // zones clipped to the ward share its whole outline) is only computed where a gap can exist: the gap is
-          // at most area(ward) - area(union) + area(union outside the ward), and the last term is at most the
-          // crossing areas of the ward's own zones plus the whole area of zones from other wards.
+          // other wards. Unioning every zone whose box touched the ward (4 times as many, across neighbouring
+          // wards) took 0.85 s for HCMC, and GEOS then called two fully zoned wards wholly uncovered. The
+          // difference itself (0.65 s for HCMC, as clipped zones share the ward's whole outline) is only computed
+          // where a gap can exist: the gap is at most area(ward) − area(union) + area(union outside the ward), and
+          // the last term is at most the outside areas of the ward's own zones plus the areas of zones from other
+          // wards. Each ward's own zones come through the indexes (scanning the zone list per ward cost 0.5 s).
           aggregate<GapRow | (CrossingRow & { kind: 'crossing' })>(sql`
             WITH z AS MATERIALIZED (
-              SELECT q.*, ST_Area(ST_Difference(q.area, q.ward_boundary)::geography) / 1e6 AS outside_km2 FROM (${zones}) q
+              SELECT q.school_id, q.name, q.ward_id, q.ward_code, q.area,
+                ST_Area(ST_Difference(q.area, q.ward_boundary)::geography) / 1e6 AS outside_km2
+              FROM (${zones}) q
             ),
+            reach AS MATERIALIZED (SELECT * FROM z WHERE outside_km2 > ${SLIVER_KM2}::float8),
+            per_ward AS (SELECT ward_id, sum(outside_km2) AS outside_km2 FROM z GROUP BY ward_id),
             u AS (
               SELECT w.code, w.name, w.full_name, w.boundary, c.covered,
-                ST_Area(w.boundary::geography) / 1e6 - coalesce(ST_Area(c.covered::geography) / 1e6, 0) + coalesce(c.outside_km2, 0) AS gap_at_most
-              FROM admin_unit w LEFT JOIN LATERAL (
-                SELECT ST_Union(z.area) AS covered,
-                  sum(CASE WHEN z.ward_id = w.id THEN z.outside_km2 ELSE ST_Area(z.area::geography) / 1e6 END) AS outside_km2
-                FROM z WHERE z.ward_id = w.id OR (z.outside_km2 > ${SLIVER_KM2}::float8 AND z.area && w.boundary)
+                ST_Area(w.boundary::geography) / 1e6 - coalesce(ST_Area(c.covered::geography) / 1e6, 0)
+                  + coalesce(p.outside_km2, 0) + coalesce(c.foreign_km2, 0) AS gap_at_most
+              FROM admin_unit w LEFT JOIN per_ward p ON p.ward_id = w.id
+              LEFT JOIN LATERAL (
+                SELECT ST_Union(x.area) AS covered, sum(x.foreign_km2) AS foreign_km2 FROM (
+                  SELECT ez.area, 0::float8 AS foreign_km2 FROM school s JOIN enrollment_zone ez ON ez.school_id = s.id
+                  WHERE s.ward_id = w.id AND ez.school_year = ${args.schoolYear} AND ez.entry_grade = ${args.entryGrade}::int AND ez.area IS NOT NULL
+                  UNION ALL
+                  SELECT r.area, ST_Area(r.area::geography) / 1e6 FROM reach r WHERE r.ward_id <> w.id AND r.area && w.boundary
+                ) x
               ) c ON true
               WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = ${parent} AND w.boundary IS NOT NULL
             ),
@@ -501,7 +511,7 @@ builder.queryField('catchmentQuality', (t) =>
             FROM g WHERE NOT ST_IsEmpty(gap) AND ST_Area(gap::geography) / 1e6 > ${SLIVER_KM2}::float8
             UNION ALL
             SELECT 'crossing', NULL, name, NULL, NULL, NULL, school_id, round(outside_km2::numeric, 5)::float8, ward_code
-            FROM z WHERE outside_km2 > ${SLIVER_KM2}::float8
+            FROM reach
             ORDER BY kind DESC, code, school_id`),
           // Candidate pairs by a grid hash join on bounding boxes (cells about one zone wide): a plain self-join
           // compared every pair (500,000 for HCMC) and took 1.2 s; ids are compared as integers, not as collated text.
@@ -516,11 +526,16 @@ builder.queryField('catchmentQuality', (t) =>
                 generate_series(floor(z.y0 / g.s)::int, floor(z.y1 / g.s)::int) gy
             ),
             pair AS (SELECT DISTINCT a.n AS an, b.n AS bn FROM cell a JOIN cell b ON a.gx = b.gx AND a.gy = b.gy AND a.n < b.n),
+            -- One join per CTE: joined together, the planner compared every zone with every other (500,000 box tests).
+            pa AS MATERIALIZED (SELECT pair.an, pair.bn, a.school_id, a.area, a.x0, a.x1, a.y0, a.y1 FROM pair JOIN z a ON a.n = pair.an),
+            near AS MATERIALIZED (
+              SELECT a.school_id AS school_a, b.school_id AS school_b, a.area AS a, b.area AS b
+              FROM pa a JOIN z b ON b.n = a.bn
+              WHERE a.x0 <= b.x1 AND b.x0 <= a.x1 AND a.y0 <= b.y1 AND b.y0 <= a.y1 ORDER BY a.an
+            ),
             o AS (
-              SELECT a.school_id AS school_a, b.school_id AS school_b, ST_CollectionExtract(ST_Intersection(a.area, b.area), 3) AS g
-              FROM pair JOIN z a ON a.n = pair.an JOIN z b ON b.n = pair.bn
-              WHERE a.x0 <= b.x1 AND b.x0 <= a.x1 AND a.y0 <= b.y1 AND b.y0 <= a.y1
-                AND ST_Intersects(a.area, b.area) AND ST_Relate(a.area, b.area, '2********')   -- interiors meet (not just touch)
+              SELECT school_a, school_b, ST_CollectionExtract(ST_Intersection(a, b), 3) AS g
+              FROM near WHERE ST_Intersects(a, b) AND ST_Relate(a, b, '2********')   -- interiors meet (not just touch)
             )
             SELECT least(school_a, school_b) AS school_a, greatest(school_a, school_b) AS school_b,
               round((ST_Area(g::geography) / 1e6)::numeric, 5)::float8 AS area_km2, ST_AsGeoJSON(g, 6)::json AS geometry
