@@ -91,4 +91,67 @@ describe('the ward maturity dashboard', () => {
     expect(pdf.match(/\/Type\s*\/Page\b(?!s)/g)).toHaveLength(1);
     await page.context().close();
   });
+
+  it('switches province, and lets ward staff include their ward\'s results in progress, marked as internal', async () => {
+    const q = <T>(text: string, params: unknown[] = []) => b.ctx.db.raw.query<T>(text, params);
+    // A correction under review in the demo ward (a Mức 1 result re-scored 96/96), and one school with a published
+    // result in the first Hanoi ward (the default seed has schools in HCMC only).
+    const [{ id: corrected }] = await q<{ id: string }>(`SELECT a.id FROM maturity_assessment a JOIN school s ON s.id = a.school_id JOIN admin_unit w ON w.id = s.ward_id
+      WHERE w.code = $1 AND w.valid_to IS NULL AND a.school_year = '2025-2026' AND a.status = 'PUBLISHED' AND a.overall_level = 'LEVEL_1' ORDER BY a.id LIMIT 1`, [WARD]) as [{ id: string }];
+    await q(`INSERT INTO maturity_assessment (id, school_id, school_year, revision, corrects_id, index_version, status, group1_score, group2_score,
+        group1_level, group2_level, overall_level, is_synthetic, source_id)
+      SELECT id || '-draft', school_id, school_year, revision + 1, id, index_version, 'UNDER_REVIEW', 96, 96, 'LEVEL_3', 'LEVEL_3', 'LEVEL_3', true, source_id
+      FROM maturity_assessment WHERE id = $1`, [corrected]);
+    const [hn] = await q<{ id: string; code: string }>(`SELECT id, code FROM admin_unit WHERE level = 'WARD' AND valid_to IS NULL AND province_code = '01' AND boundary IS NOT NULL ORDER BY code LIMIT 1`);
+    const [{ n: hanoiWards }] = await q<{ n: number }>(`SELECT count(*)::int n FROM admin_unit WHERE level = 'WARD' AND valid_to IS NULL AND province_code = '01'`) as [{ n: number }];
+    await q(`INSERT INTO school (id, name, levels, ownership, location, ward_id, location_confidence, is_synthetic, source_id)
+      SELECT 'hn-test', 'Trường thử Hà Nội', '{PRIMARY}', 'PUBLIC', ST_PointOnSurface(boundary), id, 'SYNTHETIC', true, 'edugis-synthetic' FROM admin_unit WHERE id = $1`, [hn!.id]);
+    await q(`INSERT INTO maturity_assessment (id, school_id, school_year, index_version, status, group1_score, group2_score, group1_level, group2_level, overall_level, is_synthetic, source_id)
+      SELECT 'hn-test-2025', 'hn-test', '2025-2026', index_version, 'PUBLISHED', 60, 60, 'LEVEL_2', 'LEVEL_2', 'LEVEL_2', true, 'edugis-synthetic' FROM maturity_assessment WHERE id = $1`, [corrected]);
+
+    const latestShare = (await api('2025-2026')).get(WARD).digitalSchoolShare;
+    const page = await b.newPage({ acceptDownloads: true });
+    await page.goto(b.url);
+    await mapIdle(page);
+    await page.getByTestId('dash-open').click();
+    const rows = page.locator('[data-testid=dash-table] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(168);
+    expect(await page.getByTestId('dash-drafts').count()).toBe(0); // anonymous: published results only
+
+    // Another province: its wards, its title, its figures on the map.
+    await page.getByTestId('dash-province').selectOption('01');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(hanoiWards);
+    expect(await page.locator('#dash-h').innerText()).toMatch(/Hà Nội/);
+    await expect.poll(() => state(page, hn!.code), { timeout: 20_000 }).toBe(1); // its one result is at Mức 2: a digital school
+    await page.getByTestId('dash-province').selectOption('79');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(168);
+
+    // Ward staff sign in, come back and ask for results in progress: their ward's draft counts, marked as internal.
+    await page.getByTestId('ws-open').click();
+    await page.getByTestId('ws-username').fill('demo.phuong');
+    await page.getByTestId('ws-password').fill('edugis-demo');
+    await page.getByTestId('ws-signin').click();
+    await page.waitForSelector('[data-testid=ws-who]', { timeout: 15_000 });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('dash-drafts').check();
+    await page.waitForSelector('[data-testid=dash-drafts-notice]');
+    // With drafts the newest year is the one being assessed now (${'$'}{current}); the draft here is last year's.
+    await page.getByTestId('dash-year').selectOption('2025-2026');
+    expect(await page.getByTestId('dash-drafts-notice').innerText()).toMatch(/gồm 1 kết quả chưa công bố[\s\S]*Phường Sài Gòn[\s\S]*Không công khai/);
+    const login = await gql(b.url, `mutation { login(username: "demo.phuong", password: "edugis-demo") { ... on MutationLoginSuccess { data { token } } } }`);
+    const token = login.body.data.login.data.token as string;
+    const withDrafts = await gql(b.url, `{ maturityByUnit(schoolYear: "2025-2026", parentCode: "79", includeDrafts: true) { unit { code } publishedCount draftCount digitalSchoolShare } }`, {}, 'vi', token);
+    const mine = (withDrafts.body.data.maturityByUnit as any[]).find((r) => r.unit.code === WARD);
+    expect(mine.draftCount).toBe(1);
+    expect(mine.digitalSchoolShare).not.toBe(latestShare);
+    await expect.poll(() => state(page, WARD), { timeout: 20_000 }).toBe(mine.digitalSchoolShare);
+    const cells = await page.locator(`[data-testid=dash-table] tr[data-code="${WARD}"] td`).allInnerTexts();
+    expect(cells[2]).toBe('1');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('dash-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/gom-chua-cong-bo\.csv$/);
+    const records = parse(readFileSync((await download.path())!), { bom: true, columns: true }) as Record<string, string>[];
+    expect(records.find((r) => r['Mã'] === WARD)!['Chưa công bố']).toBe('1');
+    await page.screenshot({ path: `${SHOTS}/dashboard-drafts.png` });
+    await page.context().close();
+  });
 });

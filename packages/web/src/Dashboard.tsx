@@ -1,6 +1,7 @@
 // The maturity dashboard (loaded on demand): a ward choropleth of the chosen metric on the main map, with year,
 // level and ownership selectors and a legend with class breaks; distributions first (no league table); a ward's
-// distribution, trend and schools; CSV (UTF-8 with BOM) and GeoJSON exports. Published results only.
+// distribution, trend and schools; CSV (UTF-8 with BOM) and GeoJSON exports. Any province with wards. Published
+// results only, except for signed-in staff who ask to include the results in progress within their scope.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { gql, useClient, useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
@@ -10,15 +11,16 @@ import { BarController, BarElement, CategoryScale, Chart, Legend, LineController
 import './dashboard-i18n.ts';
 import { CHOROPLETH_COLORS, NO_DATA_COLOR } from './mapStyle.ts';
 import type { Choropleth } from './MapView.tsx';
+import { useSession } from './session.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Title, Tooltip);
 
-const PROVINCE = '79';
+const DEFAULT_PROVINCE = '79';
 const MAX_PICK = 6;
 const LEVEL_COLORS = ['#d73027', '#fee08b', '#1a9850']; // Mức 1, 2, 3
 type Dist = { level1: number; level2: number; level3: number };
 interface Row {
-  unit: { code: string; name: string; fullName: string }; schoolCount: number; publishedCount: number; coverage: number | null; thinData: boolean;
+  unit: { code: string; name: string; fullName: string }; schoolCount: number; publishedCount: number; draftCount: number; coverage: number | null; thinData: boolean;
   overall: Dist; group1: Dist; group2: Dist; digitalSchoolShare: number | null; digitalSchoolShareChange: number | null;
   meanGroup1Score: number | null; meanGroup2Score: number | null; medianGroup1Score: number | null; medianGroup2Score: number | null;
 }
@@ -34,9 +36,9 @@ const REACH_DISTANCES = [500, 1000, 2000, 3000] as const;
 type Metric = keyof typeof METRICS;
 
 const BY_UNIT = gql`
-  query DashboardUnits($y: String!, $p: String, $l: SchoolLevel, $o: Ownership) {
-    maturityByUnit(schoolYear: $y, parentCode: $p, level: $l, ownership: $o) {
-      unit { code name fullName } schoolCount publishedCount coverage thinData digitalSchoolShare digitalSchoolShareChange
+  query DashboardUnits($y: String!, $p: String, $l: SchoolLevel, $o: Ownership, $d: Boolean) {
+    maturityByUnit(schoolYear: $y, parentCode: $p, level: $l, ownership: $o, includeDrafts: $d) {
+      unit { code name fullName } schoolCount publishedCount draftCount coverage thinData digitalSchoolShare digitalSchoolShareChange
       overall { level1 level2 level3 } group1 { level1 level2 level3 } group2 { level1 level2 level3 }
       meanGroup1Score meanGroup2Score medianGroup1Score medianGroup2Score
     }
@@ -47,15 +49,20 @@ const REACH = gql`
     coverage(provinceCode: $p, level: $l, distanceMeters: $d, withGeometry: $g) { unit { code fullName } areaKm2 coveredKm2 coveredShare uncovered }
   }
 `;
-const YEARS = gql`query DashboardYears($p: String!) { maturityTrend(unitCode: $p) { schoolYear } wards(provinceCode: $p) { code bbox } }`;
+const YEARS = gql`query DashboardYears($p: String!, $d: Boolean) { maturityTrend(unitCode: $p, includeDrafts: $d) { schoolYear } wards(provinceCode: $p) { code bbox } }`;
+/** The provinces with schools QĐ 4725 assesses (the province rows of maturityByUnit), to choose from. */
+const PROVINCES = gql`query DashboardProvinces($y: String!) { maturityByUnit(schoolYear: $y) { unit { code fullName } schoolCount } }`;
+/** Roles that may include results in progress (the server limits them to the account's ward, province or school). */
+const DRAFT_ROLES = new Set(['SCHOOL_STAFF', 'PRINCIPAL', 'WARD_STAFF', 'PROVINCE_STAFF', 'ADMIN']);
 const WARD = gql`
-  query DashboardWard($code: String!, $y: String!, $l: SchoolLevel, $o: Ownership) {
+  query DashboardWard($code: String!, $y: String!, $l: SchoolLevel, $o: Ownership, $d: Boolean) {
     unmetCriteria(unitCode: $code, schoolYear: $y, limit: 5) { schoolsWithAnswers items { code titleVi titleEn schools mandatory } }
-    maturityTrend(unitCode: $code, level: $l, ownership: $o) { schoolYear publishedCount digitalSchoolShare meanGroup1Score meanGroup2Score }
+    maturityTrend(unitCode: $code, level: $l, ownership: $o, includeDrafts: $d) { schoolYear publishedCount digitalSchoolShare meanGroup1Score meanGroup2Score }
     schools(wardCode: $code, first: 200, level: $l, ownership: $o) { edges { node { id name maturityResults { schoolYear overallLevel isDigitalSchool } } } }
   }
 `;
 
+const rows0 = (d: { maturityByUnit: Row[] } | undefined) => d?.maturityByUnit ?? [];
 const fmt = (v: number | null, pct: boolean) => (v === null ? '–' : pct ? `${Math.round(v * 100)} %` : v.toFixed(1));
 
 function useChart(config: ChartConfiguration | null) {
@@ -93,7 +100,12 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   onChoropleth: (c: Choropleth | null) => void; onBounds: (b: [number, number, number, number]) => void; onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const [{ data: yd }] = useQuery<{ maturityTrend: { schoolYear: string }[]; wards: { code: string; bbox: number[] | null }[] }>({ query: YEARS, variables: { p: PROVINCE } });
+  const session = useSession();
+  const mayDraft = !!session && DRAFT_ROLES.has(session.account.role);
+  const [draftsWanted, setDrafts] = useState(false);
+  const drafts = mayDraft && draftsWanted;
+  const [province, setProvince] = useState(DEFAULT_PROVINCE);
+  const [{ data: yd }] = useQuery<{ maturityTrend: { schoolYear: string }[]; wards: { code: string; bbox: number[] | null }[] }>({ query: YEARS, variables: { p: province, d: drafts || null } });
   const years = useMemo(() => (yd?.maturityTrend ?? []).map((r) => r.schoolYear).reverse(), [yd]);
   const [year, setYear] = useState<string | null>(null);
   const [metric, setMetric] = useState<Metric>('digitalSchoolShare');
@@ -103,18 +115,22 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   const [picked, setPicked] = useState<string[]>([]);
   const [comparing, setComparing] = useState(false);
   const y = year ?? years[0] ?? null;
-  const vars = { y, p: PROVINCE, l: level || null, o: ownership || null };
+  const vars = { y, p: province, l: level || null, o: ownership || null, d: drafts || null };
   const [{ data, fetching, error }] = useQuery<{ maturityByUnit: Row[] }>({ query: BY_UNIT, variables: vars, pause: !y });
+  const [{ data: pd }] = useQuery<{ maturityByUnit: { unit: { code: string; fullName: string }; schoolCount: number }[] }>({ query: PROVINCES, variables: { y }, pause: !y });
+  const provinces = (pd?.maturityByUnit ?? []).filter((p) => p.schoolCount > 0);
+  const provinceName = provinces.find((p) => p.unit.code === province)?.unit.fullName ?? province;
+  const draftTotal = rows0(data).reduce((a, r) => a + r.draftCount, 0);
   const client = useClient();
   const rows = data?.maturityByUnit ?? [];
   const m = METRICS[metric];
   const [distance, setDistance] = useState<number>(1000);
   const reachLevel = level || 'PRIMARY';
   const [{ data: reach, fetching: reaching }] = useQuery<{ coverage: { unit: { code: string; fullName: string }; coveredShare: number; uncovered: unknown }[] }>({
-    query: REACH, variables: { p: PROVINCE, l: reachLevel, d: distance, g: false }, pause: metric !== 'schoolReach',
+    query: REACH, variables: { p: province, l: reachLevel, d: distance, g: false }, pause: metric !== 'schoolReach',
   });
   const fetchReachWithGeometry = async () => (await client.query<{ coverage: { unit: { code: string; fullName: string }; areaKm2: number; coveredKm2: number; uncovered: unknown }[] }>(
-    REACH, { p: PROVINCE, l: reachLevel, d: distance, g: true }).toPromise()).data?.coverage ?? [];
+    REACH, { p: province, l: reachLevel, d: distance, g: true }).toPromise()).data?.coverage ?? [];
   const reachByCode = useMemo(() => new Map((reach?.coverage ?? []).map((r) => [r.unit.code, r.coveredShare])), [reach]);
   const valueOf = (r: Row): number | null => (metric === 'schoolReach' ? reachByCode.get(r.unit.code) ?? null : r[metric]);
 
@@ -141,36 +157,46 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   const exportCsv = () => {
     const csv = Papa.unparse(rows.map((r) => ({
       [t('dash.csv.code')]: r.unit.code, [t('dash.csv.name')]: r.unit.fullName, [t('dash.csv.year')]: y, [t('dash.csv.schools')]: r.schoolCount,
-      [t('dash.csv.published')]: r.publishedCount, [t('dash.csv.level1')]: r.overall.level1, [t('dash.csv.level2')]: r.overall.level2, [t('dash.csv.level3')]: r.overall.level3,
+      [t('dash.csv.published')]: r.publishedCount, ...(drafts ? { [t('dash.csv.drafts')]: r.draftCount } : {}), [t('dash.csv.level1')]: r.overall.level1, [t('dash.csv.level2')]: r.overall.level2, [t('dash.csv.level3')]: r.overall.level3,
       [t('dash.csv.digitalShare')]: r.digitalSchoolShare, [t('dash.csv.meanG1')]: r.meanGroup1Score, [t('dash.csv.medianG1')]: r.medianGroup1Score,
       [t('dash.csv.meanG2')]: r.meanGroup2Score, [t('dash.csv.medianG2')]: r.medianGroup2Score, [t('dash.csv.thin')]: r.thinData ? 1 : 0,
     })));
-    download(`edugis-cds-${PROVINCE}-${y}.csv`, 'text/csv;charset=utf-8', `\uFEFF${csv}`); // BOM: spreadsheets read the Vietnamese correctly
+    download(`edugis-cds-${province}-${y}${drafts ? '-gom-chua-cong-bo' : ''}.csv`, 'text/csv;charset=utf-8', `\uFEFF${csv}`); // BOM: spreadsheets read the Vietnamese correctly
   };
   const exportUncovered = async () => {
     const r = await fetchReachWithGeometry();
     const fc = { type: 'FeatureCollection', features: r.map((w) => ({ type: 'Feature', geometry: w.uncovered, properties: { code: w.unit.code, name: w.unit.fullName, level: reachLevel, distanceMeters: distance, uncoveredKm2: w.areaKm2 - w.coveredKm2 } })) };
-    download(`edugis-ngoai-ban-kinh-${PROVINCE}-${reachLevel}-${distance}m.geojson`, 'application/geo+json', JSON.stringify(fc));
+    download(`edugis-ngoai-ban-kinh-${province}-${reachLevel}-${distance}m.geojson`, 'application/geo+json', JSON.stringify(fc));
   };
   const exportGeoJson = async () => {
-    const fc = await (await fetch(`/geo/wards.geojson?province=${PROVINCE}`)).json() as { features: { properties: Record<string, unknown> }[] };
+    const fc = await (await fetch(`/geo/wards.geojson?province=${province}`)).json() as { features: { properties: Record<string, unknown> }[] };
     const byCode = new Map(rows.map((r) => [r.unit.code, r]));
     for (const f of fc.features) {
       const r = byCode.get(String(f.properties.code));
-      Object.assign(f.properties, { schoolYear: y, metric, value: r ? valueOf(r) : null, publishedCount: r?.publishedCount ?? 0, thinData: r?.thinData ?? true });
+      Object.assign(f.properties, { schoolYear: y, metric, value: r ? valueOf(r) : null, publishedCount: r?.publishedCount ?? 0, draftCount: r?.draftCount ?? 0, thinData: r?.thinData ?? true });
     }
-    download(`edugis-cds-${PROVINCE}-${y}-${metric}.geojson`, 'application/geo+json', JSON.stringify(fc));
+    download(`edugis-cds-${province}-${y}-${metric}${drafts ? '-gom-chua-cong-bo' : ''}.geojson`, 'application/geo+json', JSON.stringify(fc));
   };
 
   if (comparing && picked.length >= 2) {
-    return <CompareWards codes={picked} years={years} level={level} ownership={ownership} onBack={() => setComparing(false)} />;
+    return <CompareWards province={province} drafts={drafts} codes={picked} years={years} level={level} ownership={ownership} onBack={() => setComparing(false)} />;
   }
-  if (ward) return <WardDetail code={ward} year={y!} row={rows.find((r) => r.unit.code === ward)} level={level} ownership={ownership} onBack={() => setWard(null)} />;
+  if (ward) return <WardDetail code={ward} year={y!} row={rows.find((r) => r.unit.code === ward)} level={level} ownership={ownership} drafts={drafts} onBack={() => setWard(null)} />;
   return (
     <section className="dashboard" aria-labelledby="dash-h" data-testid="dashboard">
-      <header className="dash-head"><h2 id="dash-h">{t('dash.title')}</h2><button type="button" onClick={onClose} aria-label={t('close')}>×</button></header>
-      <p className="hint">{t('dash.publishedOnly')}</p>
+      <header className="dash-head"><h2 id="dash-h">{t('dash.title', { province: provinceName })}</h2><button type="button" onClick={onClose} aria-label={t('close')}>×</button></header>
+      {drafts
+        ? <p className="notice" role="status" data-testid="dash-drafts-notice">{t('dash.draftsNotice', { n: draftTotal, scope: session!.account.unit?.fullName ?? session!.account.school?.name ?? t('dash.allUnits') })}</p>
+        : <p className="hint">{t('dash.publishedOnly')}</p>}
       <div className="dash-controls">
+        <label>{t('dash.province')} <select value={province} data-testid="dash-province"
+          onChange={(e) => { setProvince(e.target.value); setYear(null); setWard(null); setPicked([]); }}>
+          {(provinces.some((p) => p.unit.code === province) ? provinces : [{ unit: { code: province, fullName: provinceName } }, ...provinces])
+            .map((p) => <option key={p.unit.code} value={p.unit.code}>{p.unit.fullName}</option>)}
+        </select></label>
+        {mayDraft && (
+          <label><input type="checkbox" checked={draftsWanted} onChange={(e) => setDrafts(e.target.checked)} data-testid="dash-drafts" /> {t('dash.includeDrafts')}</label>
+        )}
         <label>{t('dash.metric')} <select value={metric} onChange={(e) => setMetric(e.target.value as Metric)} data-testid="dash-metric">
           {(Object.keys(METRICS) as Metric[]).map((k) => <option key={k} value={k}>{t(`dash.metrics.${k}`)}</option>)}
         </select></label>
@@ -202,7 +228,7 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
       {error && <p role="alert" className="error">{error.graphQLErrors[0]?.message ?? error.message}</p>}
       {(fetching || reaching) && <p>{t('loading')}</p>}
       {metric === 'schoolReach' && <p className="hint">{t('dash.reachHint', { level: t(`level.${reachLevel}`), d: distance })}</p>}
-      <h3>{t('dash.distribution', { n: rows.reduce((a, r) => a + r.publishedCount, 0) })}</h3>
+      <h3>{t('dash.distribution', { n: rows.reduce((a, r) => a + r.publishedCount, 0) })}{drafts && ` + ${t('dash.draftsCounted', { n: draftTotal })}`}</h3>
       <div className="dash-chart"><canvas ref={distRef} role="img" aria-label={t('dash.distributionChart')} /></div>
       <div className="dash-exports">
         <button type="button" onClick={exportCsv} disabled={!rows.length} data-testid="dash-csv">{t('dash.exportCsv')}</button>
@@ -216,7 +242,7 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
       </p>
       <table className="ws-table dash-table" data-testid="dash-table">
         <caption>{t('dash.tableCaption')}</caption>
-        <thead><tr><th>{t('ward')}</th><th>{t('dash.published')}</th><th>{t('levelN', { n: 1 })}</th><th>{t('levelN', { n: 2 })}</th><th>{t('levelN', { n: 3 })}</th><th>{t(`dash.metrics.${metric}`)}</th></tr></thead>
+        <thead><tr><th>{t('ward')}</th><th>{t('dash.published')}</th>{drafts && <th>{t('dash.drafts')}</th>}<th>{t('levelN', { n: 1 })}</th><th>{t('levelN', { n: 2 })}</th><th>{t('levelN', { n: 3 })}</th><th>{t(`dash.metrics.${metric}`)}</th></tr></thead>
         <tbody>
           {[...rows].sort((a, b) => a.unit.name.localeCompare(b.unit.name, 'vi')).map((r) => (
             <tr key={r.unit.code} className={r.thinData ? 'thin' : ''} data-code={r.unit.code}>
@@ -226,7 +252,7 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
                   onChange={(e) => setPicked((p) => (e.target.checked ? [...p, r.unit.code] : p.filter((c) => c !== r.unit.code)))} />{' '}
                 <button type="button" className="link" onClick={() => setWard(r.unit.code)}>{r.unit.fullName}</button>
               </td>
-              <td>{r.publishedCount}/{r.schoolCount}{r.thinData && <span title={t('dash.thin')}> *</span>}</td>
+              <td>{r.publishedCount}/{r.schoolCount}{r.thinData && <span title={t('dash.thin')}> *</span>}</td>{drafts && <td>{r.draftCount}</td>}
               <td>{r.overall.level1}</td><td>{r.overall.level2}</td><td>{r.overall.level3}</td><td>{fmt(valueOf(r), m.pct)}</td>
             </tr>
           ))}
@@ -236,12 +262,12 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   );
 }
 
-function WardDetail({ code, year, row, level, ownership, onBack }: { code: string; year: string; row: Row | undefined; level: string; ownership: string; onBack: () => void }) {
+function WardDetail({ code, year, row, level, ownership, drafts, onBack }: { code: string; year: string; row: Row | undefined; level: string; ownership: string; drafts: boolean; onBack: () => void }) {
   const { t, i18n } = useTranslation();
   const [{ data }] = useQuery<{ maturityTrend: { schoolYear: string; publishedCount: number; digitalSchoolShare: number | null; meanGroup1Score: number | null; meanGroup2Score: number | null }[];
     schools: { edges: { node: { id: string; name: string; maturityResults: { schoolYear: string; overallLevel: string; isDigitalSchool: boolean }[] } }[] };
     unmetCriteria: { schoolsWithAnswers: number; items: { code: string; titleVi: string; titleEn: string; schools: number; mandatory: boolean }[] } }>({
-    query: WARD, variables: { code, y: year, l: level || null, o: ownership || null },
+    query: WARD, variables: { code, y: year, l: level || null, o: ownership || null, d: drafts || null },
   });
   const trend = data?.maturityTrend ?? [];
   const trendConfig = useMemo<ChartConfiguration | null>(() => (trend.length ? {
@@ -302,12 +328,14 @@ function WardDetail({ code, year, row, level, ownership, onBack }: { code: strin
 }
 
 /** 2–6 wards side by side: this year's figures in one table, then one small chart per school year (small multiples). */
-function CompareWards({ codes, years, level, ownership, onBack }: { codes: string[]; years: string[]; level: string; ownership: string; onBack: () => void }) {
+function CompareWards({ province, drafts, codes, years, level, ownership, onBack }: {
+  province: string; drafts: boolean; codes: string[]; years: string[]; level: string; ownership: string; onBack: () => void;
+}) {
   const { t } = useTranslation();
   const ordered = useMemo(() => [...years].reverse(), [years]);
-  const query = useMemo(() => `query Compare($u: [String!], $l: SchoolLevel, $o: Ownership) { ${ordered.map((yy, i) =>
-    `y${i}: maturityByUnit(schoolYear: "${yy}", parentCode: "${PROVINCE}", unitCodes: $u, level: $l, ownership: $o) { unit { code name fullName } schoolCount publishedCount thinData digitalSchoolShare meanGroup1Score meanGroup2Score overall { level1 level2 level3 } }`).join(' ')} }`, [ordered]);
-  const [{ data, error }] = useQuery<Record<string, Row[]>>({ query, variables: { u: codes, l: level || null, o: ownership || null }, pause: ordered.length === 0 });
+  const query = useMemo(() => `query Compare($u: [String!], $l: SchoolLevel, $o: Ownership, $d: Boolean) { ${ordered.map((yy, i) =>
+    `y${i}: maturityByUnit(schoolYear: "${yy}", parentCode: "${province}", unitCodes: $u, level: $l, ownership: $o, includeDrafts: $d) { unit { code name fullName } schoolCount publishedCount draftCount thinData digitalSchoolShare meanGroup1Score meanGroup2Score overall { level1 level2 level3 } }`).join(' ')} }`, [ordered, province]);
+  const [{ data, error }] = useQuery<Record<string, Row[]>>({ query, variables: { u: codes, l: level || null, o: ownership || null, d: drafts || null }, pause: ordered.length === 0 });
   const perYear = ordered.map((yy, i) => ({ year: yy, rows: data?.[`y${i}`] ?? [] }));
   const latest = perYear.at(-1)?.rows ?? [];
   return (
@@ -344,7 +372,7 @@ function YearChart({ year, rows }: { year: string; rows: Row[] }) {
       labels: rows.map((r) => r.unit.name),
       datasets: [0, 1, 2].map((i) => ({
         label: t('levelN', { n: i + 1 }), backgroundColor: LEVEL_COLORS[i],
-        data: rows.map((r) => (r.publishedCount ? (100 * [r.overall.level1, r.overall.level2, r.overall.level3][i]!) / r.publishedCount : 0)),
+        data: rows.map((r) => (r.publishedCount + r.draftCount ? (100 * [r.overall.level1, r.overall.level2, r.overall.level3][i]!) / (r.publishedCount + r.draftCount) : 0)),
       })),
     },
     options: { indexAxis: 'y', plugins: { title: { display: true, text: year }, legend: { display: false } }, scales: { x: { stacked: true, max: 100 }, y: { stacked: true } } },

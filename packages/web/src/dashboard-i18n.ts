@@ -3,7 +3,9 @@ import i18next from 'i18next';
 
 const vi = {
   dash: {
-    title: 'Chuyển đổi số theo phường/xã — TP. Hồ Chí Minh',
+    title: 'Chuyển đổi số theo phường/xã — {{province}}', province: 'Tỉnh/thành phố',
+    includeDrafts: 'Gồm kết quả đang đánh giá (chưa công bố) trong phạm vi của tôi', drafts: 'Chưa công bố', draftsCounted: '{{n}} chưa công bố', allUnits: 'toàn quốc',
+    draftsNotice: 'Số liệu nội bộ: gồm {{n}} kết quả chưa công bố của các trường thuộc {{scope}} (kết quả mới nhất thay cho kết quả đã công bố). Không công khai số liệu này.',
     publishedOnly: 'Chỉ tính kết quả đã công bố. Kết quả của trường mô phỏng là dữ liệu mô phỏng.',
     metric: 'Chỉ số', year: 'Năm học', ownership: 'Loại hình', all: 'Tất cả',
     metrics: { digitalSchoolShare: 'Tỉ lệ trường học số', coverage: 'Tỉ lệ trường đã công bố kết quả', meanGroup1Score: 'Điểm TB nhóm dạy, học', meanGroup2Score: 'Điểm TB nhóm quản trị', schoolReach: 'Diện tích trong bán kính tới trường' },
@@ -14,15 +16,17 @@ const vi = {
     tableCaption: 'Các phường/xã theo tên (không xếp hạng). Bấm tên để xem chi tiết.', published: 'Đã công bố / số trường',
     compare: 'So sánh các phường/xã đã chọn ({{n}}; 2 đến {{max}})', pick: 'Chọn {{name}} để so sánh', compareTitle: 'So sánh phường/xã, năm học {{year}}', smallMultiples: 'Tỉ lệ Mức 1/2/3 theo từng năm học',
     unmet: 'Tiêu chí chưa đạt phổ biến nhất ({{year}})', unmetNone: 'Chưa có kết quả nào được chấm chi tiết từng tiêu chí trong EduGIS năm học này (kết quả mô phỏng chỉ có điểm nhóm).', unmetSchools: '{{n}}/{{of}} trường cần để lên mức tiếp theo', mandatory: 'điều kiện bắt buộc',
-    back: 'Quay lại toàn thành phố', print: 'In trang tóm tắt', thinWard: 'Chỉ có {{n}} kết quả đã công bố: đọc số liệu thận trọng.',
+    back: 'Quay lại toàn tỉnh/thành phố', print: 'In trang tóm tắt', thinWard: 'Chỉ có {{n}} kết quả đã công bố: đọc số liệu thận trọng.',
     wardDistribution: 'Phân bố mức trong phường/xã', trend: 'Diễn biến qua các năm học', schools: 'Các trường', noResult: 'chưa có kết quả công bố',
-    csv: { code: 'Mã', name: 'Tên', year: 'Năm học', schools: 'Số trường', published: 'Đã công bố', level1: 'Mức 1', level2: 'Mức 2', level3: 'Mức 3',
+    csv: { code: 'Mã', name: 'Tên', year: 'Năm học', schools: 'Số trường', published: 'Đã công bố', drafts: 'Chưa công bố', level1: 'Mức 1', level2: 'Mức 2', level3: 'Mức 3',
       digitalShare: 'Tỉ lệ trường học số', meanG1: 'Điểm TB dạy học', medianG1: 'Trung vị dạy học', meanG2: 'Điểm TB quản trị', medianG2: 'Trung vị quản trị', thin: 'Ít dữ liệu' },
   },
 };
 const en: typeof vi = {
   dash: {
-    title: 'Digital transformation by ward — Ho Chi Minh City',
+    title: 'Digital transformation by ward — {{province}}', province: 'Province',
+    includeDrafts: 'Include results in progress (not yet published) within my scope', drafts: 'Not yet published', draftsCounted: '{{n}} not yet published', allUnits: 'the whole country',
+    draftsNotice: 'Internal figures: they include {{n}} results not yet published of schools in {{scope}} (the newest result instead of the published one). Do not publish them.',
     publishedOnly: 'Published results only. Results of synthetic schools are synthetic data.',
     metric: 'Metric', year: 'School year', ownership: 'Ownership', all: 'All',
     metrics: { digitalSchoolShare: 'Digital-school share', coverage: 'Share of schools with a published result', meanGroup1Score: 'Mean score, teaching and learning', meanGroup2Score: 'Mean score, management', schoolReach: 'Area within reach of a school' },
@@ -33,9 +37,9 @@ const en: typeof vi = {
     tableCaption: 'Wards by name (not ranked). Click a name for details.', published: 'Published / schools',
     compare: 'Compare the chosen wards ({{n}}; 2 to {{max}})', pick: 'Choose {{name}} to compare', compareTitle: 'Wards compared, school year {{year}}', smallMultiples: 'Shares at levels 1/2/3, year by year',
     unmet: 'Criteria most often unmet ({{year}})', unmetNone: 'No result scored criterion by criterion in EduGIS this school year (synthetic results have group scores only).', unmetSchools: 'on the path to the next level of {{n}}/{{of}} schools', mandatory: 'mandatory condition',
-    back: 'Back to the whole city', print: 'Print a one-page summary', thinWard: 'Only {{n}} published results: read the figures with care.',
+    back: 'Back to the whole province', print: 'Print a one-page summary', thinWard: 'Only {{n}} published results: read the figures with care.',
     wardDistribution: 'Levels in the ward', trend: 'Over the school years', schools: 'Schools', noResult: 'no published result',
-    csv: { code: 'Code', name: 'Name', year: 'School year', schools: 'Schools', published: 'Published', level1: 'Level 1', level2: 'Level 2', level3: 'Level 3',
+    csv: { code: 'Code', name: 'Name', year: 'School year', schools: 'Schools', published: 'Published', drafts: 'Not yet published', level1: 'Level 1', level2: 'Level 2', level3: 'Level 3',
       digitalShare: 'Digital-school share', meanG1: 'Mean teaching', medianG1: 'Median teaching', meanG2: 'Mean management', medianG2: 'Median management', thin: 'Thin data' },
   },
 };
