@@ -110,6 +110,52 @@ describe('maturityByUnit', () => {
   });
 });
 
+describe('maturityByFormerUnit (the districts before the July 2025 reform)', () => {
+  it('places schools in their former district through the crosswalk, counts the unplaceable apart, equal to a recount', async () => {
+    const Y = '2023-2024';
+    const { body } = await gql(server.url, `{ maturityByFormerUnit(schoolYear: "${Y}", provinceCode: "79") {
+      units { unit { code fullName } schoolCount publishedCount overall { level1 level2 level3 } meanGroup1Score }
+      unattributed { unit { name } schoolCount publishedCount } wardsPlaced wardsSplit } }`, {}, 'en');
+    expect(body.errors).toBeUndefined();
+    const f = body.data.maturityByFormerUnit;
+    // Independent recount: each school's former districts from the crosswalk rows of its ward (one → placed).
+    const recount = await sql<{ d: string; schools: number; published: number; o1: number; o3: number; mean_g1: number | null }>(`
+      WITH r AS (SELECT DISTINCT ON (school_id) * FROM maturity_assessment WHERE status = 'PUBLISHED' AND school_year = $1 ORDER BY school_id, revision DESC),
+      place AS (SELECT s.id, CASE WHEN count(DISTINCT d.id) = 1 THEN min(d.code) ELSE '?' END AS d
+        FROM school s JOIN admin_unit w ON w.id = s.ward_id JOIN admin_unit_crosswalk x ON x.new_unit_id = w.id
+        JOIN admin_unit o ON o.id = x.old_unit_id JOIN admin_unit d ON d.id = (CASE WHEN o.level = 'DISTRICT' THEN o.id ELSE o.parent_id END)
+        WHERE w.province_code = '79' AND s.levels && '{PRIMARY,LOWER_SECONDARY,UPPER_SECONDARY,CONTINUING}' GROUP BY s.id)
+      SELECT p.d, count(*)::int AS schools, count(r.id)::int AS published, count(*) FILTER (WHERE r.overall_level = 'LEVEL_1')::int AS o1,
+        count(*) FILTER (WHERE r.overall_level = 'LEVEL_3')::int AS o3, round(avg(r.group1_score)::numeric, 2)::float8 AS mean_g1
+      FROM place p LEFT JOIN r ON r.school_id = p.id GROUP BY p.d ORDER BY p.d`, [Y]);
+    const placed = recount.filter((r) => r.d !== '?');
+    const byCode = new Map((f.units as any[]).map((u) => [u.unit.code, u]));
+    expect(placed.length).toBeGreaterThan(20); // the former districts of HCMC, Bình Dương and Bà Rịa–Vũng Tàu with schools
+    for (const r of placed) {
+      const u = byCode.get(r.d);
+      expect(u, r.d).toBeDefined();
+      expect([u.schoolCount, u.publishedCount, u.overall.level1, u.overall.level3, u.meanGroup1Score]).toEqual([r.schools, r.published, r.o1, r.o3, r.mean_g1]);
+    }
+    expect((f.units as any[]).filter((u) => u.schoolCount > 0)).toHaveLength(placed.length);
+    const apart = recount.find((r) => r.d === '?');
+    expect(f.unattributed).toMatchObject({ schoolCount: apart?.schools ?? 0, publishedCount: apart?.published ?? 0, unit: { name: expect.stringMatching(/several districts/) } });
+    expect(byCode.get('760').unit.fullName).toBe('Quận 1 (Hồ Chí Minh)');
+    // Every school is counted once: placed + apart = today's wards' total.
+    const today = (await byUnit({ y: Y, p: '79' })).body.data.maturityByUnit as any[];
+    const total = today.reduce((a, r) => a + r.schoolCount, 0);
+    expect((f.units as any[]).reduce((a, u) => a + u.schoolCount, 0) + f.unattributed.schoolCount).toBe(total);
+    expect(f.wardsPlaced + f.wardsSplit).toBe(168);
+    expect(f.wardsSplit).toBeGreaterThan(0);
+  });
+
+  it('refuses school years after the reform and unknown provinces, translated', async () => {
+    const vi = await gql(server.url, `{ maturityByFormerUnit(schoolYear: "2025-2026", provinceCode: "79") { wardsPlaced } }`, {}, 'vi');
+    expect(vi.body.errors![0]!.message).toBe('Năm học 2025-2026 đã sau cải cách hành chính 1/7/2025: quận/huyện cũ chỉ có đến năm học 2024-2025.');
+    const en = await gql(server.url, `{ maturityByFormerUnit(schoolYear: "2023-2024", provinceCode: "97") { wardsPlaced } }`, {}, 'en');
+    expect(en.body.errors![0]!.message).toMatch(/No current province has code 97/);
+  });
+});
+
 describe('results in progress (includeDrafts)', () => {
   async function login(username: string) {
     const { body } = await gql(server.url, `mutation($u: String!) { login(username: $u, password: "edugis-demo") { __typename ... on MutationLoginSuccess { data { token } } } }`, { u: username });

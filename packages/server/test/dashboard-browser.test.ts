@@ -92,7 +92,7 @@ describe('the ward maturity dashboard', () => {
     await page.context().close();
   });
 
-  it('switches province, and lets ward staff include their ward\'s results in progress, marked as internal', async () => {
+  it('shows a year on the districts of that time, switches province, and lets ward staff include their ward\'s results in progress', async () => {
     const q = <T>(text: string, params: unknown[] = []) => b.ctx.db.raw.query<T>(text, params);
     // A correction under review in the demo ward (a Mức 1 result re-scored 96/96), and one school with a published
     // result in the first Hanoi ward (the default seed has schools in HCMC only).
@@ -117,6 +117,20 @@ describe('the ward maturity dashboard', () => {
     const rows = page.locator('[data-testid=dash-table] tbody tr');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(168);
     expect(await page.getByTestId('dash-drafts').count()).toBe(0); // anonymous: published results only
+
+    // A year before the reform on the districts of that time: a table (they have no boundaries: the map is cleared).
+    await page.getByTestId('dash-year').selectOption('2023-2024');
+    await page.getByTestId('dash-former').check();
+    const formerRows = page.locator('[data-testid=dash-former-table] tbody tr');
+    await expect.poll(() => formerRows.count(), { timeout: 20_000 }).toBeGreaterThan(20);
+    await page.waitForSelector('[data-testid=map][data-choropleth=""]');
+    const fu = (await gql(b.url, `{ maturityByFormerUnit(schoolYear: "2023-2024", provinceCode: "79") { units { unit { code } schoolCount publishedCount } unattributed { schoolCount } } }`)).body.data.maturityByFormerUnit;
+    const q1 = fu.units.find((u: any) => u.unit.code === '760');
+    expect(await page.locator('[data-testid=dash-former-table] tr[data-code="760"] td').nth(1).innerText()).toBe(`${q1.publishedCount}/${q1.schoolCount}`);
+    expect(await formerRows.last().innerText()).toMatch(/Không xác định được quận\/huyện cũ/);
+    expect(await page.getByTestId('dash-former-note').innerText()).toContain(`${fu.unattributed.schoolCount} trường`);
+    await page.getByTestId('dash-former').uncheck();
+    await page.waitForSelector('[data-testid=map][data-choropleth="168"]');
 
     // Another province: its wards, its title, its figures on the map.
     await page.getByTestId('dash-province').selectOption('01');

@@ -50,6 +50,19 @@ const REACH = gql`
   }
 `;
 const YEARS = gql`query DashboardYears($p: String!, $d: Boolean) { maturityTrend(unitCode: $p, includeDrafts: $d) { schoolYear } wards(provinceCode: $p) { code bbox } }`;
+/** A year before the July 2025 reform on the districts of that time (placed through the crosswalk; no boundaries, so no map). */
+const FORMER = gql`
+  query DashboardFormer($y: String!, $p: String!, $l: SchoolLevel, $o: Ownership) {
+    maturityByFormerUnit(schoolYear: $y, provinceCode: $p, level: $l, ownership: $o) {
+      units { unit { code name fullName } schoolCount publishedCount draftCount coverage thinData digitalSchoolShare digitalSchoolShareChange
+        overall { level1 level2 level3 } group1 { level1 level2 level3 } group2 { level1 level2 level3 } meanGroup1Score meanGroup2Score medianGroup1Score medianGroup2Score }
+      unattributed { unit { code name fullName } schoolCount publishedCount draftCount coverage thinData digitalSchoolShare digitalSchoolShareChange
+        overall { level1 level2 level3 } group1 { level1 level2 level3 } group2 { level1 level2 level3 } meanGroup1Score meanGroup2Score medianGroup1Score medianGroup2Score }
+      wardsPlaced wardsSplit
+    }
+  }
+`;
+const LAST_FORMER_YEAR = '2024-2025';
 /** The provinces with schools QĐ 4725 assesses (the province rows of maturityByUnit), to choose from. */
 const PROVINCES = gql`query DashboardProvinces($y: String!) { maturityByUnit(schoolYear: $y) { unit { code fullName } schoolCount } }`;
 /** Roles that may include results in progress (the server limits them to the account's ward, province or school). */
@@ -121,6 +134,11 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   const provinces = (pd?.maturityByUnit ?? []).filter((p) => p.schoolCount > 0);
   const provinceName = provinces.find((p) => p.unit.code === province)?.unit.fullName ?? province;
   const draftTotal = rows0(data).reduce((a, r) => a + r.draftCount, 0);
+  const [formerWanted, setFormer] = useState(false);
+  const former = formerWanted && !!y && y <= LAST_FORMER_YEAR && !drafts;
+  const [{ data: fd, error: formerError }] = useQuery<{ maturityByFormerUnit: { units: Row[]; unattributed: Row; wardsPlaced: number; wardsSplit: number } }>({
+    query: FORMER, variables: { y, p: province, l: level || null, o: ownership || null }, pause: !former,
+  });
   const client = useClient();
   const rows = data?.maturityByUnit ?? [];
   const m = METRICS[metric];
@@ -141,11 +159,12 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [yd]);
   useEffect(() => {
+    if (former) { onChoropleth(null); return; } // former districts have no boundaries
     if (!data || (metric === 'schoolReach' && !reach)) return;
     // Reach does not depend on published results, so no ward is "thin" for it.
     onChoropleth({ breaks: [...m.breaks], wards: rows.map((r) => ({ code: r.unit.code, value: valueOf(r), thin: metric !== 'schoolReach' && r.thinData })) });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [data, metric, reach]);
+  }, [data, metric, reach, former]);
   useEffect(() => () => onChoropleth(null), [onChoropleth]);
 
   const sums = (k: 'overall' | 'group1' | 'group2'): Dist => rows.reduce((a, r) => ({ level1: a.level1 + r[k].level1, level2: a.level2 + r[k].level2, level3: a.level3 + r[k].level3 }), { level1: 0, level2: 0, level3: 0 });
@@ -155,13 +174,14 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   const distRef = useChart(distConfig);
 
   const exportCsv = () => {
-    const csv = Papa.unparse(rows.map((r) => ({
+    const table = former && fd ? [...fd.maturityByFormerUnit.units, fd.maturityByFormerUnit.unattributed] : rows;
+    const csv = Papa.unparse(table.map((r) => ({
       [t('dash.csv.code')]: r.unit.code, [t('dash.csv.name')]: r.unit.fullName, [t('dash.csv.year')]: y, [t('dash.csv.schools')]: r.schoolCount,
       [t('dash.csv.published')]: r.publishedCount, ...(drafts ? { [t('dash.csv.drafts')]: r.draftCount } : {}), [t('dash.csv.level1')]: r.overall.level1, [t('dash.csv.level2')]: r.overall.level2, [t('dash.csv.level3')]: r.overall.level3,
       [t('dash.csv.digitalShare')]: r.digitalSchoolShare, [t('dash.csv.meanG1')]: r.meanGroup1Score, [t('dash.csv.medianG1')]: r.medianGroup1Score,
       [t('dash.csv.meanG2')]: r.meanGroup2Score, [t('dash.csv.medianG2')]: r.medianGroup2Score, [t('dash.csv.thin')]: r.thinData ? 1 : 0,
     })));
-    download(`edugis-cds-${province}-${y}${drafts ? '-gom-chua-cong-bo' : ''}.csv`, 'text/csv;charset=utf-8', `\uFEFF${csv}`); // BOM: spreadsheets read the Vietnamese correctly
+    download(`edugis-cds-${province}-${y}${drafts ? '-gom-chua-cong-bo' : ''}${former ? '-quan-huyen-cu' : ''}.csv`, 'text/csv;charset=utf-8', `\uFEFF${csv}`); // BOM: spreadsheets read the Vietnamese correctly
   };
   const exportUncovered = async () => {
     const r = await fetchReachWithGeometry();
@@ -194,6 +214,9 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
           {(provinces.some((p) => p.unit.code === province) ? provinces : [{ unit: { code: province, fullName: provinceName } }, ...provinces])
             .map((p) => <option key={p.unit.code} value={p.unit.code}>{p.unit.fullName}</option>)}
         </select></label>
+        {y && y <= LAST_FORMER_YEAR && !drafts && (
+          <label><input type="checkbox" checked={formerWanted} onChange={(e) => setFormer(e.target.checked)} data-testid="dash-former" /> {t('dash.former')}</label>
+        )}
         {mayDraft && (
           <label><input type="checkbox" checked={draftsWanted} onChange={(e) => setDrafts(e.target.checked)} data-testid="dash-drafts" /> {t('dash.includeDrafts')}</label>
         )}
@@ -240,6 +263,7 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
           {t('dash.compare', { n: picked.length, max: MAX_PICK })}
         </button>
       </p>
+      {former ? <FormerTable data={fd?.maturityByFormerUnit} error={formerError?.graphQLErrors[0]?.message ?? formerError?.message} metric={metric} /> : (
       <table className="ws-table dash-table" data-testid="dash-table">
         <caption>{t('dash.tableCaption')}</caption>
         <thead><tr><th>{t('ward')}</th><th>{t('dash.published')}</th>{drafts && <th>{t('dash.drafts')}</th>}<th>{t('levelN', { n: 1 })}</th><th>{t('levelN', { n: 2 })}</th><th>{t('levelN', { n: 3 })}</th><th>{t(`dash.metrics.${metric}`)}</th></tr></thead>
@@ -258,7 +282,36 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
           ))}
         </tbody>
       </table>
+      )}
     </section>
+  );
+}
+
+/** The districts as they were before 1 July 2025, then the schools that cannot be placed in one of them. */
+function FormerTable({ data, error, metric }: { data: { units: Row[]; unattributed: Row; wardsPlaced: number; wardsSplit: number } | undefined; error?: string; metric: Metric }) {
+  const { t } = useTranslation();
+  if (error) return <p role="alert" className="error">{error}</p>;
+  if (!data) return <p>{t('loading')}</p>;
+  const m = METRICS[metric];
+  const value = (r: Row) => (metric === 'schoolReach' ? null : r[metric]);
+  const row = (r: Row, apart = false) => (
+    <tr key={r.unit.code} className={`${r.thinData ? 'thin' : ''} ${apart ? 'apart' : ''}`} data-code={r.unit.code}>
+      <td>{r.unit.fullName}</td><td>{r.publishedCount}/{r.schoolCount}{r.thinData && <span title={t('dash.thin')}> *</span>}</td>
+      <td>{r.overall.level1}</td><td>{r.overall.level2}</td><td>{r.overall.level3}</td><td>{fmt(value(r), m.pct)}</td>
+    </tr>
+  );
+  return (
+    <>
+      <p className="hint" data-testid="dash-former-note">{t('dash.formerNote', { placed: data.wardsPlaced, split: data.wardsSplit, n: data.unattributed.schoolCount })}</p>
+      <table className="ws-table dash-table" data-testid="dash-former-table">
+        <caption>{t('dash.formerCaption')}</caption>
+        <thead><tr><th>{t('dash.district')}</th><th>{t('dash.published')}</th><th>{t('levelN', { n: 1 })}</th><th>{t('levelN', { n: 2 })}</th><th>{t('levelN', { n: 3 })}</th><th>{t(`dash.metrics.${metric}`)}</th></tr></thead>
+        <tbody>
+          {[...data.units].filter((r) => r.schoolCount > 0).sort((a, b) => a.unit.fullName.localeCompare(b.unit.fullName, 'vi')).map((r) => row(r))}
+          {data.unattributed.schoolCount > 0 && row(data.unattributed, true)}
+        </tbody>
+      </table>
+    </>
   );
 }
 

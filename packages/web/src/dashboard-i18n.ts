@@ -4,6 +4,8 @@ import i18next from 'i18next';
 const vi = {
   dash: {
     title: 'Chuyển đổi số theo phường/xã — {{province}}', province: 'Tỉnh/thành phố',
+    former: 'Theo quận/huyện lúc đó (trước 1/7/2025)', district: 'Quận/huyện (trước 1/7/2025)', formerCaption: 'Các quận/huyện cũ theo tên; cuối bảng: các trường không xác định được quận/huyện cũ.',
+    formerNote: 'Quận/huyện cũ không có ranh giới trong dữ liệu nên không vẽ trên bản đồ. Mỗi trường được xếp qua bảng chuyển đổi 2025: {{placed}} phường/xã hiện nay được lập trọn từ một quận/huyện cũ; {{split}} phường/xã lập từ nhiều quận/huyện nên {{n}} trường ở đó được tính riêng.',
     includeDrafts: 'Gồm kết quả đang đánh giá (chưa công bố) trong phạm vi của tôi', drafts: 'Chưa công bố', draftsCounted: '{{n}} chưa công bố', allUnits: 'toàn quốc',
     draftsNotice: 'Số liệu nội bộ: gồm {{n}} kết quả chưa công bố của các trường thuộc {{scope}} (kết quả mới nhất thay cho kết quả đã công bố). Không công khai số liệu này.',
     publishedOnly: 'Chỉ tính kết quả đã công bố. Kết quả của trường mô phỏng là dữ liệu mô phỏng.',
@@ -25,6 +27,8 @@ const vi = {
 const en: typeof vi = {
   dash: {
     title: 'Digital transformation by ward — {{province}}', province: 'Province',
+    former: 'On the districts of that time (before 1 July 2025)', district: 'District (before 1 July 2025)', formerCaption: 'Former districts by name; last row: schools whose former district cannot be told.',
+    formerNote: 'Former districts have no boundaries in the data, so they are not drawn on the map. Schools are placed through the 2025 crosswalk: {{placed}} of today\'s wards were made wholly from one former district; {{split}} were made from several, so their {{n}} schools are counted apart.',
     includeDrafts: 'Include results in progress (not yet published) within my scope', drafts: 'Not yet published', draftsCounted: '{{n}} not yet published', allUnits: 'the whole country',
     draftsNotice: 'Internal figures: they include {{n}} results not yet published of schools in {{scope}} (the newest result instead of the published one). Do not publish them.',
     publishedOnly: 'Published results only. Results of synthetic schools are synthetic data.',

@@ -8,12 +8,17 @@ import { indexVersion, parseSchoolYear, schoolYearAt, score, type Answers } from
 import { builder, type Context } from '../builder.ts';
 import { prisma } from '../db.ts';
 import { authError, userError } from '../errors.ts';
+import { translator } from '../i18n.ts';
 import type { Viewer } from '../auth.ts';
 import { Ownership, SchoolLevel } from './school.ts';
 
 /** Fewer published results than this in a unit: figures are shown but marked as thin. */
 export const THIN_DATA = 5;
 const MAX_COMPARE = 6;
+/** The row of schools that cannot be placed in one former district. */
+const UNATTRIBUTED = 'UNATTRIBUTED';
+/** The last school year before the July 2025 reform (districts were abolished on 1 July 2025). */
+export const LAST_FORMER_YEAR = '2024-2025';
 /** The school levels QĐ 4725 assesses (preschools are not assessed). */
 const ASSESSED = sql`ARRAY['PRIMARY','LOWER_SECONDARY','UPPER_SECONDARY','CONTINUING']::"SchoolLevel"[]`;
 /** The result of record per school and year (the newest published revision), kept by triggers (migration 0006). */
@@ -106,7 +111,7 @@ async function checkYear(ctx: Context, year: string, drafts = false) {
  * One row per unit and school year. `parent` null: the provinces of the country; a 2-digit code: that
  * province's wards. Schools count by where they are today, so every year is reported on today's units.
  */
-type UnitYearOpts = { parent: string | null; codes?: string[] | null; years: string[]; drafts?: Prisma.Sql | null } & Filters;
+type UnitYearOpts = { parent: string | null; codes?: string[] | null; years: string[]; drafts?: Prisma.Sql | null; former?: boolean } & Filters;
 function unitYears(opts: UnitYearOpts): Promise<UnitYearRow[]> {
   // Drafts change without a publication, so answers that include them are never cached.
   if (opts.drafts) return computeUnitYears(opts);
@@ -137,8 +142,28 @@ async function computeUnitYears(opts: UnitYearOpts): Promise<UnitYearRow[]> {
     // Only the schools that can count: the named provinces, or the parent province's wards.
     byProvince ? (opts.codes ? sql`w.province_code = ANY (${opts.codes}::text[])` : sql`true`) : sql`w.province_code = ${opts.parent}`,
   ], ' AND ');
-  return aggregate<UnitYearRow>(sql`
-    WITH units AS (
+  // Today's units, or (former) the districts before the July 2025 reform: a school counts in the former district
+  // that held every former ward its ward was made from (the 2025 crosswalk); where those wards lay in several
+  // districts it cannot be placed (former wards have no boundaries), and counts in the UNATTRIBUTED row.
+  const units = opts.former ? sql`
+    former AS (
+      SELECT x.new_unit_id AS ward_id, min(o.district) AS district_id, count(DISTINCT o.district) AS districts
+      FROM admin_unit_crosswalk x JOIN admin_unit n ON n.id = x.new_unit_id
+      -- a former ward's district is its parent; a district without wards (Côn Đảo) maps to today's unit itself
+      JOIN LATERAL (SELECT CASE WHEN u.level = 'DISTRICT' THEN u.id ELSE u.parent_id END AS district FROM admin_unit u WHERE u.id = x.old_unit_id) o ON true
+      WHERE n.level = 'WARD' AND n.valid_to IS NULL AND n.province_code = ${opts.parent} GROUP BY x.new_unit_id
+    ),
+    units AS (
+      SELECT d.id, d.code, d.name, d.full_name || ' (' || p.name || ')' AS full_name
+      FROM admin_unit d JOIN admin_unit p ON p.id = d.parent_id
+      WHERE d.id IN (SELECT district_id FROM former WHERE districts = 1)
+      UNION ALL SELECT ${UNATTRIBUTED}, ${UNATTRIBUTED}, ${UNATTRIBUTED}, ${UNATTRIBUTED}
+    ),
+    sc AS (
+      SELECT s.id, CASE WHEN f.districts = 1 THEN f.district_id ELSE ${UNATTRIBUTED} END AS unit_id
+      FROM school s JOIN admin_unit w ON w.id = s.ward_id LEFT JOIN former f ON f.ward_id = w.id WHERE ${schoolFilter}
+    ),` : sql`
+    units AS (
       SELECT u.id, u.code, u.name, u.full_name FROM admin_unit u
       WHERE u.valid_to IS NULL AND ${byProvince ? sql`u.level = 'PROVINCE'` : sql`u.level = 'WARD' AND u.province_code = ${opts.parent}`}
         ${opts.codes ? sql`AND u.code = ANY (${opts.codes}::text[])` : sql``}
@@ -146,7 +171,9 @@ async function computeUnitYears(opts: UnitYearOpts): Promise<UnitYearRow[]> {
     sc AS (
       SELECT s.id, ${byProvince ? sql`w.parent_id` : sql`w.id`} AS unit_id
       FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE ${schoolFilter}
-    ),
+    ),`;
+  return aggregate<UnitYearRow>(sql`
+    WITH ${units}
     counts AS (SELECT unit_id, count(*)::int AS schools FROM sc GROUP BY unit_id),
     r AS (${opts.drafts ? withDrafts(opts.years, opts.drafts) : sql`SELECT q.*, false AS draft FROM (${published(opts.years)}) q`}),
     agg AS (
@@ -277,6 +304,46 @@ builder.queryFields((t) => ({
     },
   }),
 }));
+
+// ---- the units as they then were ---------------------------------------------------------------------------
+
+const FormerUnits = builder.objectRef<{ rows: UnitMaturity[]; unattributed: UnitMaturity; wardsPlaced: number; wardsSplit: number }>('FormerUnitMaturity').implement({
+  description: 'Results of a school year before the July 2025 reform on the districts of that time. Former wards and districts have no ' +
+    'boundaries in the data, so a school is placed through the 2025 crosswalk: in the former district that held every former ward its ' +
+    'ward was made from. Schools whose ward was made from wards of several districts cannot be placed and are counted apart.',
+  fields: (t) => ({
+    units: t.field({ type: [UnitMaturityRef], description: 'One row per former district (unit code: its former code).', resolve: (f) => f.rows }),
+    unattributed: t.field({ type: UnitMaturityRef, description: 'The schools that cannot be placed in one former district.', resolve: (f) => f.unattributed }),
+    wardsPlaced: t.exposeInt('wardsPlaced', { description: 'Today\'s wards made wholly from one former district.' }),
+    wardsSplit: t.exposeInt('wardsSplit', { description: 'Today\'s wards made from wards of several former districts.' }),
+  }),
+});
+
+builder.queryField('maturityByFormerUnit', (t) =>
+  t.field({
+    type: FormerUnits,
+    description: `The same figures as maturityByUnit for the wards of a province, on the districts as they then were (school years up to ${LAST_FORMER_YEAR}).`,
+    args: {
+      schoolYear: t.arg.string({ required: true }), provinceCode: t.arg.string({ required: true }),
+      level: t.arg({ type: SchoolLevel, required: false }), ownership: t.arg({ type: Ownership, required: false }),
+    },
+    resolve: async (_r, args, ctx) => {
+      await checkYear(ctx, args.schoolYear);
+      if (args.schoolYear > LAST_FORMER_YEAR) throw userError(ctx.lang, 'error.formerUnitsYear', { year: args.schoolYear, last: LAST_FORMER_YEAR });
+      const parent = (await checkParent(ctx, args.provinceCode))!;
+      if (args.level === 'PRESCHOOL') throw userError(ctx.lang, 'error.preschoolNotAssessed');
+      const rows = withPrevious(await unitYears({ parent, years: [args.schoolYear, previousYear(args.schoolYear)], level: args.level, ownership: args.ownership, former: true }), args.schoolYear);
+      const [split] = await prisma().$queryRaw<{ placed: number; split: number }[]>(sql`
+        SELECT count(*) FILTER (WHERE d = 1)::int AS placed, count(*) FILTER (WHERE d > 1)::int AS split FROM (
+          SELECT count(DISTINCT CASE WHEN o.level = 'DISTRICT' THEN o.id ELSE o.parent_id END) AS d
+          FROM admin_unit_crosswalk x JOIN admin_unit o ON o.id = x.old_unit_id JOIN admin_unit n ON n.id = x.new_unit_id
+          WHERE n.level = 'WARD' AND n.valid_to IS NULL AND n.province_code = ${parent} GROUP BY x.new_unit_id) q`);
+      const label = translator(ctx.lang)('analytics.unattributed') as string;
+      const un = rows.find((r) => r.code === UNATTRIBUTED)!;
+      return { rows: rows.filter((r) => r.code !== UNATTRIBUTED), unattributed: { ...un, name: label, full_name: label }, wardsPlaced: split?.placed ?? 0, wardsSplit: split?.split ?? 0 };
+    },
+  }),
+);
 
 // ---- a school against its peers -------------------------------------------------------------------------
 
