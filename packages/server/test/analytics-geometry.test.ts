@@ -61,13 +61,14 @@ describe('coverage', () => {
 describe('catchment quality', () => {
   it('finds the gaps, the overlaps, the school outside its zone and the zone crossing its ward, with their areas', async () => {
     const { body } = await gql(server.url, `{ catchmentQuality(provinceCode: "98", schoolYear: "2026-2027", entryGrade: 1) {
-      gaps { unit { code } areaKm2 geometry } overlaps { schoolIds areaKm2 geometry } schoolsOutsideTheirZone { schoolId }
+      gaps { unit { code } areaKm2 wardAreaKm2 geometry } overlaps { schoolIds areaKm2 geometry } schoolsOutsideTheirZone { schoolId }
       zonesCrossingWards { schoolId wardCode outsideKm2 } } }`);
     expect(body.errors).toBeUndefined();
     const q = body.data.catchmentQuality;
     expect(q.gaps.map((g: any) => g.unit.code)).toEqual(['98001', '98002']);
     expect(q.gaps[0].areaKm2).toBeCloseTo(await km2(150.015, 0.015, 150.02, 0.02), 4);
     expect(q.gaps[1].areaKm2).toBeCloseTo(await km2(150.02, 0.015, 150.04, 0.02), 4);
+    expect(q.gaps[0].wardAreaKm2).toBeCloseTo(await km2(150, 0, 150.02, 0.02), 4);
     expect(await geoKm2(q.gaps[1].geometry)).toBeCloseTo(q.gaps[1].areaKm2, 4);
     expect(q.overlaps.map((o: any) => o.schoolIds)).toEqual([['t-s1', 't-s2'], ['t-s2', 't-s3']]);
     expect(q.overlaps[0].areaKm2).toBeCloseTo(await km2(150.012, 0, 150.015, 0.015), 4);

@@ -61,6 +61,26 @@ describe('the ward maturity dashboard', () => {
     const fc = JSON.parse(readFileSync((await out.path())!, 'utf8'));
     expect(fc.features).toHaveLength(168);
     expect(fc.features.find((f: any) => f.properties.code === WARD).properties).toMatchObject({ level: 'PRIMARY', distanceMeters: 1000 });
+    // Zone gaps: a ward whose grade-1 zone of one school is removed has that much area in no zone; the map shows the
+    // share, and the gaps and overlaps download as GeoJSON.
+    const zy = (await gql(b.url, `{ catchmentYears }`)).body.data.catchmentYears as string[];
+    const newest = zy.at(-1)!;
+    await b.ctx.db.raw.query(`DELETE FROM enrollment_zone WHERE id = (SELECT z.id FROM enrollment_zone z JOIN school s ON s.id = z.school_id
+      JOIN admin_unit w ON w.id = s.ward_id WHERE w.code = $1 AND w.valid_to IS NULL AND z.school_year = $2 AND z.entry_grade = 1 ORDER BY z.id LIMIT 1)`, [WARD, newest]);
+    await page.getByTestId('dash-metric').selectOption('zoneGaps');
+    const cq = (await gql(b.url, `{ catchmentQuality(provinceCode: "79", schoolYear: "${newest}", entryGrade: 1) { gaps { unit { code } areaKm2 wardAreaKm2 } overlaps { schoolIds } } }`)).body.data.catchmentQuality;
+    const gap = cq.gaps.find((g: any) => g.unit.code === WARD);
+    expect(gap.areaKm2).toBeGreaterThan(0.01);
+    await expect.poll(() => state(page, WARD), { timeout: 20_000 }).toBeCloseTo(gap.areaKm2 / gap.wardAreaKm2, 6);
+    const whole = (await api('2025-2026'));
+    const zoned = [...whole.keys()].find((c) => !cq.gaps.some((g: any) => g.unit.code === c))!;
+    expect(await state(page, zoned)).toBe(0);
+    expect(await page.getByTestId('dash-gaps-hint').innerText()).toContain(`${cq.gaps.length} phường/xã có vùng trống`);
+    const [zp] = await Promise.all([page.waitForEvent('download'), page.getByTestId('dash-zone-problems').click()]);
+    const zfc = JSON.parse(readFileSync((await zp.path())!, 'utf8'));
+    expect(zfc.features).toHaveLength(cq.gaps.length + cq.overlaps.length);
+    expect(zfc.features.find((f: any) => f.properties.kind === 'gap' && f.properties.code === WARD).properties).toMatchObject({ entryGrade: 1, schoolYear: newest });
+    await page.screenshot({ path: `${SHOTS}/dashboard-zone-gaps.png` });
     await page.getByTestId('dash-metric').selectOption('meanGroup1Score');
 
     // Compare three wards: this year's figures side by side, and one small chart per school year.
@@ -151,7 +171,8 @@ describe('the ward maturity dashboard', () => {
     await page.waitForSelector('[data-testid=dash-drafts-notice]');
     // With drafts the newest year is the one being assessed now (${'$'}{current}); the draft here is last year's.
     await page.getByTestId('dash-year').selectOption('2025-2026');
-    expect(await page.getByTestId('dash-drafts-notice').innerText()).toMatch(/gồm 1 kết quả chưa công bố[\s\S]*Phường Sài Gòn[\s\S]*Không công khai/);
+    await expect.poll(() => page.getByTestId('dash-drafts-notice').innerText(), { timeout: 20_000 })
+      .toMatch(/gồm 1 kết quả chưa công bố[\s\S]*Phường Sài Gòn[\s\S]*Không công khai/);
     const login = await gql(b.url, `mutation { login(username: "demo.phuong", password: "edugis-demo") { ... on MutationLoginSuccess { data { token } } } }`);
     const token = login.body.data.login.data.token as string;
     const withDrafts = await gql(b.url, `{ maturityByUnit(schoolYear: "2025-2026", parentCode: "79", includeDrafts: true) { unit { code } publishedCount draftCount digitalSchoolShare } }`, {}, 'vi', token);

@@ -31,7 +31,11 @@ const METRICS = {
   meanGroup2Score: { breaks: [40, 50, 62.5, 75], pct: false },
   /** Share of the ward's area within a distance of a school of the level (coverage query; no results needed). */
   schoolReach: { breaks: [0.2, 0.4, 0.6, 0.8], pct: true },
+  /** Share of the ward's area in no enrollment zone for an entry grade (catchment quality; no results needed). */
+  zoneGaps: { breaks: [0.2, 0.4, 0.6, 0.8], pct: true },
 } as const;
+/** Metrics computed from schools and zones, not from results: no ward is "thin" for them, and they ignore the results year. */
+const GEOMETRIC: ReadonlySet<Metric> = new Set(['schoolReach', 'zoneGaps']);
 const REACH_DISTANCES = [500, 1000, 2000, 3000] as const;
 type Metric = keyof typeof METRICS;
 
@@ -49,6 +53,14 @@ const REACH = gql`
     coverage(provinceCode: $p, level: $l, distanceMeters: $d, withGeometry: $g) { unit { code fullName } areaKm2 coveredKm2 coveredShare uncovered }
   }
 `;
+const CATCHMENT = gql`
+  query DashboardCatchment($p: String!, $y: String!, $g: Int!) {
+    catchmentQuality(provinceCode: $p, schoolYear: $y, entryGrade: $g) {
+      gaps { unit { code fullName } areaKm2 wardAreaKm2 geometry } overlaps { schoolIds areaKm2 geometry }
+    }
+  }
+`;
+const ZONE_YEARS = gql`query DashboardZoneYears { catchmentYears }`;
 const YEARS = gql`query DashboardYears($p: String!, $d: Boolean) { maturityTrend(unitCode: $p, includeDrafts: $d) { schoolYear } wards(provinceCode: $p) { code bbox } }`;
 /** A year before the July 2025 reform on the districts of that time (placed through the crosswalk; no boundaries, so no map). */
 const FORMER = gql`
@@ -150,7 +162,18 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   const fetchReachWithGeometry = async () => (await client.query<{ coverage: { unit: { code: string; fullName: string }; areaKm2: number; coveredKm2: number; uncovered: unknown }[] }>(
     REACH, { p: province, l: reachLevel, d: distance, g: true }).toPromise()).data?.coverage ?? [];
   const reachByCode = useMemo(() => new Map((reach?.coverage ?? []).map((r) => [r.unit.code, r.coveredShare])), [reach]);
-  const valueOf = (r: Row): number | null => (metric === 'schoolReach' ? reachByCode.get(r.unit.code) ?? null : r[metric]);
+  // Zone gaps: the zones of an admission year (its own list) for grade 1 (primary) or 6 (lower secondary).
+  const [{ data: zy }] = useQuery<{ catchmentYears: string[] }>({ query: ZONE_YEARS, pause: metric !== 'zoneGaps' });
+  const [zoneYear, setZoneYear] = useState<string | null>(null);
+  const zYear = zoneYear ?? zy?.catchmentYears.at(-1) ?? null;
+  const grade = level === 'LOWER_SECONDARY' ? 6 : 1;
+  type Catchment = { gaps: { unit: { code: string; fullName: string }; areaKm2: number; wardAreaKm2: number; geometry: unknown }[]; overlaps: { schoolIds: string[]; areaKm2: number; geometry: unknown }[] };
+  const [{ data: cq, fetching: gapping }] = useQuery<{ catchmentQuality: Catchment }>({
+    query: CATCHMENT, variables: { p: province, y: zYear, g: grade }, pause: metric !== 'zoneGaps' || !zYear,
+  });
+  const gapByCode = useMemo(() => new Map((cq?.catchmentQuality.gaps ?? []).map((g) => [g.unit.code, Math.min(1, g.areaKm2 / g.wardAreaKm2)])), [cq]);
+  const valueOf = (r: Row): number | null =>
+    metric === 'schoolReach' ? reachByCode.get(r.unit.code) ?? null : metric === 'zoneGaps' ? (cq ? gapByCode.get(r.unit.code) ?? 0 : null) : r[metric];
 
   // The whole province in view once, then the choropleth follows the selection; it goes when the panel closes.
   useEffect(() => {
@@ -160,11 +183,11 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
   }, [yd]);
   useEffect(() => {
     if (former) { onChoropleth(null); return; } // former districts have no boundaries
-    if (!data || (metric === 'schoolReach' && !reach)) return;
-    // Reach does not depend on published results, so no ward is "thin" for it.
-    onChoropleth({ breaks: [...m.breaks], wards: rows.map((r) => ({ code: r.unit.code, value: valueOf(r), thin: metric !== 'schoolReach' && r.thinData })) });
+    if (!data || (metric === 'schoolReach' && !reach) || (metric === 'zoneGaps' && !cq)) return;
+    // Reach and zone gaps do not depend on published results, so no ward is "thin" for them.
+    onChoropleth({ breaks: [...m.breaks], wards: rows.map((r) => ({ code: r.unit.code, value: valueOf(r), thin: !GEOMETRIC.has(metric) && r.thinData })) });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [data, metric, reach, former]);
+  }, [data, metric, reach, cq, former]);
   useEffect(() => () => onChoropleth(null), [onChoropleth]);
 
   const sums = (k: 'overall' | 'group1' | 'group2'): Dist => rows.reduce((a, r) => ({ level1: a.level1 + r[k].level1, level2: a.level2 + r[k].level2, level3: a.level3 + r[k].level3 }), { level1: 0, level2: 0, level3: 0 });
@@ -187,6 +210,15 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
     const r = await fetchReachWithGeometry();
     const fc = { type: 'FeatureCollection', features: r.map((w) => ({ type: 'Feature', geometry: w.uncovered, properties: { code: w.unit.code, name: w.unit.fullName, level: reachLevel, distanceMeters: distance, uncoveredKm2: w.areaKm2 - w.coveredKm2 } })) };
     download(`edugis-ngoai-ban-kinh-${province}-${reachLevel}-${distance}m.geojson`, 'application/geo+json', JSON.stringify(fc));
+  };
+  const exportZoneProblems = () => {
+    const c = cq?.catchmentQuality;
+    if (!c) return;
+    const fc = { type: 'FeatureCollection', features: [
+      ...c.gaps.map((g) => ({ type: 'Feature', geometry: g.geometry, properties: { kind: 'gap', code: g.unit.code, name: g.unit.fullName, areaKm2: g.areaKm2, schoolYear: zYear, entryGrade: grade } })),
+      ...c.overlaps.map((o) => ({ type: 'Feature', geometry: o.geometry, properties: { kind: 'overlap', schoolIds: o.schoolIds, areaKm2: o.areaKm2, schoolYear: zYear, entryGrade: grade } })),
+    ] };
+    download(`edugis-khu-vuc-tuyen-sinh-${province}-${zYear}-lop${grade}.geojson`, 'application/geo+json', JSON.stringify(fc));
   };
   const exportGeoJson = async () => {
     const fc = await (await fetch(`/geo/wards.geojson?province=${province}`)).json() as { features: { properties: Record<string, unknown> }[] };
@@ -228,6 +260,11 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
             {REACH_DISTANCES.map((d) => <option key={d} value={d}>{d} m</option>)}
           </select></label>
         )}
+        {metric === 'zoneGaps' && (
+          <label>{t('dash.zoneYear')} <select value={zYear ?? ''} onChange={(e) => setZoneYear(e.target.value)} data-testid="dash-zone-year">
+            {(zy?.catchmentYears ?? []).map((yy) => <option key={yy} value={yy}>{yy}</option>)}
+          </select></label>
+        )}
         <label>{t('dash.year')} <select value={y ?? ''} onChange={(e) => setYear(e.target.value)} data-testid="dash-year">
           {years.map((yy) => <option key={yy} value={yy}>{yy}</option>)}
         </select></label>
@@ -249,7 +286,10 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
         <li><span className="swatch swatch-thin" aria-hidden="true" />{t('dash.thin')}</li>
       </ul>
       {error && <p role="alert" className="error">{error.graphQLErrors[0]?.message ?? error.message}</p>}
-      {(fetching || reaching) && <p>{t('loading')}</p>}
+      {(fetching || reaching || gapping) && <p>{t('loading')}</p>}
+      {metric === 'zoneGaps' && cq && (
+        <p className="hint" data-testid="dash-gaps-hint">{t('dash.zoneGapsHint', { grade, year: zYear, gaps: cq.catchmentQuality.gaps.length, overlaps: cq.catchmentQuality.overlaps.length })}</p>
+      )}
       {metric === 'schoolReach' && <p className="hint">{t('dash.reachHint', { level: t(`level.${reachLevel}`), d: distance })}</p>}
       <h3>{t('dash.distribution', { n: rows.reduce((a, r) => a + r.publishedCount, 0) })}{drafts && ` + ${t('dash.draftsCounted', { n: draftTotal })}`}</h3>
       <div className="dash-chart"><canvas ref={distRef} role="img" aria-label={t('dash.distributionChart')} /></div>
@@ -257,6 +297,7 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
         <button type="button" onClick={exportCsv} disabled={!rows.length} data-testid="dash-csv">{t('dash.exportCsv')}</button>
         <button type="button" onClick={exportGeoJson} disabled={!rows.length} data-testid="dash-geojson">{t('dash.exportGeoJson')}</button>
         {metric === 'schoolReach' && <button type="button" onClick={exportUncovered} data-testid="dash-uncovered">{t('dash.exportUncovered')}</button>}
+        {metric === 'zoneGaps' && <button type="button" onClick={exportZoneProblems} disabled={!cq} data-testid="dash-zone-problems">{t('dash.exportZoneProblems')}</button>}
       </div>
       <p className="dash-compare">
         <button type="button" disabled={picked.length < 2} onClick={() => setComparing(true)} data-testid="dash-compare">
@@ -293,7 +334,7 @@ function FormerTable({ data, error, metric }: { data: { units: Row[]; unattribut
   if (error) return <p role="alert" className="error">{error}</p>;
   if (!data) return <p>{t('loading')}</p>;
   const m = METRICS[metric];
-  const value = (r: Row) => (metric === 'schoolReach' ? null : r[metric]);
+  const value = (r: Row) => (metric === 'schoolReach' || metric === 'zoneGaps' ? null : r[metric]);
   const row = (r: Row, apart = false) => (
     <tr key={r.unit.code} className={`${r.thinData ? 'thin' : ''} ${apart ? 'apart' : ''}`} data-code={r.unit.code}>
       <td>{r.unit.fullName}</td><td>{r.publishedCount}/{r.schoolCount}{r.thinData && <span title={t('dash.thin')}> *</span>}</td>

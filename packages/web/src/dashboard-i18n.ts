@@ -4,13 +4,15 @@ import i18next from 'i18next';
 const vi = {
   dash: {
     title: 'Chuyển đổi số theo phường/xã — {{province}}', province: 'Tỉnh/thành phố',
+    zoneYear: 'Năm tuyển sinh', exportZoneProblems: 'Tải vùng trống và vùng chồng lấn (GeoJSON)',
+    zoneGapsHint: 'Tỉ lệ diện tích phường/xã không thuộc khu vực tuyển sinh lớp {{grade}} nào, năm {{year}} (chọn cấp THCS để xem lớp 6): {{gaps}} phường/xã có vùng trống, {{overlaps}} cặp khu vực chồng lấn.',
     former: 'Theo quận/huyện lúc đó (trước 1/7/2025)', district: 'Quận/huyện (trước 1/7/2025)', formerCaption: 'Các quận/huyện cũ theo tên; cuối bảng: các trường không xác định được quận/huyện cũ.',
     formerNote: 'Quận/huyện cũ không có ranh giới trong dữ liệu nên không vẽ trên bản đồ. Mỗi trường được xếp qua bảng chuyển đổi 2025: {{placed}} phường/xã hiện nay được lập trọn từ một quận/huyện cũ; {{split}} phường/xã lập từ nhiều quận/huyện nên {{n}} trường ở đó được tính riêng.',
     includeDrafts: 'Gồm kết quả đang đánh giá (chưa công bố) trong phạm vi của tôi', drafts: 'Chưa công bố', draftsCounted: '{{n}} chưa công bố', allUnits: 'toàn quốc',
     draftsNotice: 'Số liệu nội bộ: gồm {{n}} kết quả chưa công bố của các trường thuộc {{scope}} (kết quả mới nhất thay cho kết quả đã công bố). Không công khai số liệu này.',
     publishedOnly: 'Chỉ tính kết quả đã công bố. Kết quả của trường mô phỏng là dữ liệu mô phỏng.',
     metric: 'Chỉ số', year: 'Năm học', ownership: 'Loại hình', all: 'Tất cả',
-    metrics: { digitalSchoolShare: 'Tỉ lệ trường học số', coverage: 'Tỉ lệ trường đã công bố kết quả', meanGroup1Score: 'Điểm TB nhóm dạy, học', meanGroup2Score: 'Điểm TB nhóm quản trị', schoolReach: 'Diện tích trong bán kính tới trường' },
+    metrics: { digitalSchoolShare: 'Tỉ lệ trường học số', coverage: 'Tỉ lệ trường đã công bố kết quả', meanGroup1Score: 'Điểm TB nhóm dạy, học', meanGroup2Score: 'Điểm TB nhóm quản trị', schoolReach: 'Diện tích trong bán kính tới trường', zoneGaps: 'Diện tích ngoài mọi khu vực tuyển sinh' },
     distance: 'Bán kính', reachHint: 'Tỉ lệ diện tích phường/xã cách một trường {{level}} không quá {{d}} m (đường chim bay; tính cả trường ở phường bên cạnh).', exportUncovered: 'Tải vùng ngoài bán kính (GeoJSON)',
     noData: 'Không có kết quả', thin: 'Ít dữ liệu (dưới 5 kết quả): màu nhạt',
     overall: 'Chung', distribution: 'Phân bố mức ({{n}} kết quả đã công bố)', distributionChart: 'Biểu đồ phân bố Mức 1, 2, 3',
@@ -27,13 +29,15 @@ const vi = {
 const en: typeof vi = {
   dash: {
     title: 'Digital transformation by ward — {{province}}', province: 'Province',
+    zoneYear: 'Admission year', exportZoneProblems: 'Download gaps and overlaps (GeoJSON)',
+    zoneGapsHint: 'Share of each ward\'s area in no grade-{{grade}} admission zone, {{year}} (choose lower secondary for grade 6): {{gaps}} wards with gaps, {{overlaps}} overlapping pairs of zones.',
     former: 'On the districts of that time (before 1 July 2025)', district: 'District (before 1 July 2025)', formerCaption: 'Former districts by name; last row: schools whose former district cannot be told.',
     formerNote: 'Former districts have no boundaries in the data, so they are not drawn on the map. Schools are placed through the 2025 crosswalk: {{placed}} of today\'s wards were made wholly from one former district; {{split}} were made from several, so their {{n}} schools are counted apart.',
     includeDrafts: 'Include results in progress (not yet published) within my scope', drafts: 'Not yet published', draftsCounted: '{{n}} not yet published', allUnits: 'the whole country',
     draftsNotice: 'Internal figures: they include {{n}} results not yet published of schools in {{scope}} (the newest result instead of the published one). Do not publish them.',
     publishedOnly: 'Published results only. Results of synthetic schools are synthetic data.',
     metric: 'Metric', year: 'School year', ownership: 'Ownership', all: 'All',
-    metrics: { digitalSchoolShare: 'Digital-school share', coverage: 'Share of schools with a published result', meanGroup1Score: 'Mean score, teaching and learning', meanGroup2Score: 'Mean score, management', schoolReach: 'Area within reach of a school' },
+    metrics: { digitalSchoolShare: 'Digital-school share', coverage: 'Share of schools with a published result', meanGroup1Score: 'Mean score, teaching and learning', meanGroup2Score: 'Mean score, management', schoolReach: 'Area within reach of a school', zoneGaps: 'Area in no admission zone' },
     distance: 'Distance', reachHint: 'Share of the ward\'s area within {{d}} m of a {{level}} school (straight line; schools in neighbouring wards count).', exportUncovered: 'Download areas out of reach (GeoJSON)',
     noData: 'No results', thin: 'Thin data (fewer than 5 results): pale',
     overall: 'Overall', distribution: 'Distribution of levels ({{n}} published results)', distributionChart: 'Chart of levels 1, 2, 3',

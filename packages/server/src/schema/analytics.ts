@@ -493,7 +493,7 @@ builder.queryField('coverage', (t) =>
   }),
 );
 
-interface GapRow { code: string; name: string; full_name: string; area_km2: number; geometry: unknown }
+interface GapRow { code: string; name: string; full_name: string; area_km2: number; ward_km2: number; geometry: unknown }
 interface OverlapRow { school_a: string; school_b: string; area_km2: number; geometry: unknown }
 interface OutsideRow { school_id: string; name: string }
 interface CrossingRow { school_id: string; name: string; ward_code: string; outside_km2: number }
@@ -505,7 +505,11 @@ const CatchmentQuality = builder.objectRef<Quality>('CatchmentQuality').implemen
   description: 'Problems in the admission zones of a province for one school year and entry grade.',
   fields: (t) => ({
     gaps: t.field({
-      type: [builder.objectRef<GapRow>('ZoneGap').implement({ fields: (f) => ({ unit: f.field({ type: Unit, resolve: (r) => r }), areaKm2: f.exposeFloat('area_km2'), geometry: f.field({ type: 'GeoJSON', resolve: (r) => r.geometry }) }) })],
+      type: [builder.objectRef<GapRow>('ZoneGap').implement({ fields: (f) => ({
+        unit: f.field({ type: Unit, resolve: (r) => r }), areaKm2: f.exposeFloat('area_km2'),
+        wardAreaKm2: f.exposeFloat('ward_km2', { description: 'The whole ward\'s area, so areaKm2 / wardAreaKm2 is the share of the ward in no zone.' }),
+        geometry: f.field({ type: 'GeoJSON', resolve: (r) => r.geometry }),
+      }) })],
       description: 'Per ward, the area that lies in no zone (children living there have no zoned school).', resolve: (q) => q.gaps,
     }),
     overlaps: t.field({
@@ -523,6 +527,13 @@ const CatchmentQuality = builder.objectRef<Quality>('CatchmentQuality').implemen
   }),
 });
 
+/** School years with enrollment zones, oldest first. */
+const zoneYears = () => cached('zoneYears', async () => (await prisma().enrollmentZone.findMany({ distinct: ['schoolYear'], select: { schoolYear: true }, orderBy: { schoolYear: 'asc' } })).map((r) => r.schoolYear), 'geometry');
+
+builder.queryField('catchmentYears', (t) =>
+  t.stringList({ description: 'School years with enrollment zones (what catchmentQuality can be asked for), oldest first.', resolve: () => zoneYears() }),
+);
+
 builder.queryField('catchmentQuality', (t) =>
   t.field({
     type: CatchmentQuality,
@@ -531,7 +542,7 @@ builder.queryField('catchmentQuality', (t) =>
     resolve: async (_r, args, ctx) => {
       const parent = (await checkParent(ctx, args.provinceCode))!;
       if (![1, 6, 10].includes(args.entryGrade)) throw userError(ctx.lang, 'error.invalidEntryGrade', { grade: args.entryGrade });
-      const years = await cached('zoneYears', async () => (await prisma().enrollmentZone.findMany({ distinct: ['schoolYear'], select: { schoolYear: true }, orderBy: { schoolYear: 'asc' } })).map((r) => r.schoolYear), 'geometry');
+      const years = await zoneYears();
       if (!years.includes(args.schoolYear)) throw userError(ctx.lang, 'error.unknownSchoolYear', { year: args.schoolYear.slice(0, 20), known: years.join(', ') });
       return cached(`quality:${parent}:${args.schoolYear}:${args.entryGrade}`, async () => {
         const zones = sql`SELECT z.id, z.school_id, z.area, s.name, s.location, w.id AS ward_id, w.code AS ward_code, w.boundary AS ward_boundary
@@ -569,15 +580,16 @@ builder.queryField('catchmentQuality', (t) =>
               WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = ${parent} AND w.boundary IS NOT NULL
             ),
             g AS (
-              SELECT code, name, full_name,
+              SELECT code, name, full_name, boundary,
                 CASE WHEN covered IS NULL THEN boundary ELSE ST_CollectionExtract(ST_Difference(boundary, covered), 3) END AS gap
               FROM u WHERE gap_at_most > ${SLIVER_KM2}::float8
             )
-            SELECT 'gap' AS kind, code, name, full_name, round((ST_Area(gap::geography) / 1e6)::numeric, 5)::float8 AS area_km2, ST_AsGeoJSON(gap, 6)::json AS geometry,
+            SELECT 'gap' AS kind, code, name, full_name, round((ST_Area(gap::geography) / 1e6)::numeric, 5)::float8 AS area_km2,
+              round((ST_Area(boundary::geography) / 1e6)::numeric, 5)::float8 AS ward_km2, ST_AsGeoJSON(gap, 6)::json AS geometry,
               NULL AS school_id, NULL::float8 AS outside_km2, NULL AS ward_code
             FROM g WHERE NOT ST_IsEmpty(gap) AND ST_Area(gap::geography) / 1e6 > ${SLIVER_KM2}::float8
             UNION ALL
-            SELECT 'crossing', NULL, name, NULL, NULL, NULL, school_id, round(outside_km2::numeric, 5)::float8, ward_code
+            SELECT 'crossing', NULL, name, NULL, NULL, NULL, NULL, school_id, round(outside_km2::numeric, 5)::float8, ward_code
             FROM reach
             ORDER BY kind DESC, code, school_id`),
           // Candidate pairs by a grid hash join on bounding boxes (cells about one zone wide): a plain self-join
