@@ -329,7 +329,16 @@ function ReviewScreen({ id, onBack }: { id: string; onBack: () => void }) {
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [comment, setComment] = useState('');
   const [message, done] = useStepMessage(() => refetch({ requestPolicy: 'network-only' }));
-  useEffect(() => { setSheet(base); setReasons({}); }, [base]);
+  // The evaluation starts from the loaded version's scores, reset only when another version arrives, and during
+  // render (not in an effect): an effect left a frame in which the inputs were already editable and what the
+  // reviewer typed there was then overwritten (seen as an evaluation sent without the change, in the browser test).
+  const loaded = a ? `${a.id}@${a.version}` : '';
+  const [sheetVersion, setSheetVersion] = useState(loaded);
+  if (sheetVersion !== loaded) {
+    setSheetVersion(loaded);
+    setSheet(base);
+    setReasons({});
+  }
   const live = useLiveScore(index, sheet);
   const selfLive = useLiveScore(index, self);
   const [, startReview] = useMutation(STEP.startReview);
