@@ -16,14 +16,20 @@ async function api(year: string) {
   return new Map((body.data.maturityByUnit as any[]).map((r) => [r.unit.code, r]));
 }
 
+/** A new page with the dashboard open on HCMC's 168 wards. */
+async function openDashboard() {
+  const page = await b.newPage({ acceptDownloads: true });
+  await page.goto(b.url);
+  await mapIdle(page);
+  await page.getByTestId('dash-open').click();
+  const rows = page.locator('[data-testid=dash-table] tbody tr');
+  await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(168);
+  return { page, rows };
+}
+
 describe('the ward maturity dashboard', () => {
   it('draws the chosen metric by ward, follows metric and year, exports CSV and opens a ward', async () => {
-    const page = await b.newPage({ acceptDownloads: true });
-    await page.goto(b.url);
-    await mapIdle(page);
-    await page.getByTestId('dash-open').click();
-    const rows = page.locator('[data-testid=dash-table] tbody tr');
-    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(168);
+    const { page, rows } = await openDashboard();
     await page.waitForSelector('[data-testid=map][data-choropleth="168"]');
     await mapIdle(page);
 
@@ -130,12 +136,7 @@ describe('the ward maturity dashboard', () => {
       SELECT 'hn-test-2025', 'hn-test', '2025-2026', index_version, 'PUBLISHED', 60, 60, 'LEVEL_2', 'LEVEL_2', 'LEVEL_2', true, 'edugis-synthetic' FROM maturity_assessment WHERE id = $1`, [corrected]);
 
     const latestShare = (await api('2025-2026')).get(WARD).digitalSchoolShare;
-    const page = await b.newPage({ acceptDownloads: true });
-    await page.goto(b.url);
-    await mapIdle(page);
-    await page.getByTestId('dash-open').click();
-    const rows = page.locator('[data-testid=dash-table] tbody tr');
-    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(168);
+    const { page, rows } = await openDashboard();
     expect(await page.getByTestId('dash-drafts').count()).toBe(0); // anonymous: published results only
 
     // A year before the reform on the districts of that time: a table (they have no boundaries: the map is cleared).
