@@ -158,8 +158,14 @@ describe('the ward maturity dashboard', () => {
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(hanoiWards);
     expect(await page.locator('#dash-h').innerText()).toMatch(/Hà Nội/);
     await expect.poll(() => state(page, hn!.code), { timeout: 20_000 }).toBe(1); // its one result is at Mức 2: a digital school
+    // The map now draws Hanoi's wards (its tiles are per province), not only the state set for them.
+    const drawn = () => page.evaluate(() => (window.__edugisMap as unknown as { queryRenderedFeatures(o: object): { properties: { code: string } }[] })
+      .queryRenderedFeatures({ layers: ['wards-choropleth'] }).map((f) => f.properties.code));
+    await expect.poll(async () => (await drawn()).includes(hn!.code), { timeout: 20_000 }).toBe(true);
+    expect((await drawn()).every((c) => !c.startsWith('26') && !c.startsWith('27'))).toBe(true); // no HCMC ward codes
     await page.getByTestId('dash-province').selectOption('79');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(168);
+    await expect.poll(async () => (await drawn()).includes(WARD), { timeout: 20_000 }).toBe(true);
 
     // Ward staff sign in, come back and ask for results in progress: their ward's draft counts, marked as internal.
     await page.getByTestId('ws-open').click();

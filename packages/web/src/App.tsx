@@ -30,6 +30,7 @@ export function App() {
   const [workspaceOpen, setWorkspaceOpen] = useState(false);
   const [dashboardOpen, setDashboardOpen] = useState(false);
   const [choropleth, setChoropleth] = useState<Choropleth | null>(null);
+  const [mapProvince, setMapProvince] = useState<string | undefined>(undefined);
   const fitProvince = useCallback((bounds: [number, number, number, number]) => setFocus({ key: Date.now(), bounds }), []);
   const session = useSession();
   const [{ data: ds }, refetchDataset] = useQuery<DatasetResult>({ query: DATASET });
@@ -128,11 +129,12 @@ export function App() {
           onPlace={(lng, lat) => update({ place: [lng, lat], school: null })}
           onVisible={onVisible}
           choropleth={choropleth}
+          province={mapProvince}
         />
         <aside className="side">
           {dashboardOpen && (
             <Suspense fallback={<p>{t('loading')}</p>}>
-              <Dashboard onChoropleth={setChoropleth} onBounds={fitProvince} onClose={() => setDashboardOpen(false)} />
+              <Dashboard onChoropleth={setChoropleth} onBounds={fitProvince} onProvince={setMapProvince} onClose={() => setDashboardOpen(false)} />
             </Suspense>
           )}
           <Filters value={state.filters} onChange={(filters) => update({ filters })} />

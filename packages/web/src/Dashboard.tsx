@@ -121,8 +121,10 @@ function download(name: string, type: string, text: string) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-export default function Dashboard({ onChoropleth, onBounds, onClose }: {
-  onChoropleth: (c: Choropleth | null) => void; onBounds: (b: [number, number, number, number]) => void; onClose: () => void;
+export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose }: {
+  onChoropleth: (c: Choropleth | null) => void; onBounds: (b: [number, number, number, number]) => void;
+  /** The map draws this province's wards while the dashboard is open (back to the default when it closes). */
+  onProvince: (code: string | undefined) => void; onClose: () => void;
 }) {
   const { t } = useTranslation();
   const session = useSession();
@@ -189,6 +191,8 @@ export default function Dashboard({ onChoropleth, onBounds, onClose }: {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data, metric, reach, cq, former]);
   useEffect(() => () => onChoropleth(null), [onChoropleth]);
+  useEffect(() => onProvince(province), [province, onProvince]);
+  useEffect(() => () => onProvince(undefined), [onProvince]);
 
   const sums = (k: 'overall' | 'group1' | 'group2'): Dist => rows.reduce((a, r) => ({ level1: a.level1 + r[k].level1, level2: a.level2 + r[k].level2, level3: a.level3 + r[k].level3 }), { level1: 0, level2: 0, level3: 0 });
   const distConfig = useMemo(() => (rows.length ? levelsChart(t, [sums('overall'), sums('group1'), sums('group2')]) : null),

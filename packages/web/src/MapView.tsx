@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { FeatureCollection } from 'geojson';
 import maplibregl, { type MapLibre } from './maplibre.ts';
 import { useTranslation } from 'react-i18next';
-import { INITIAL_VIEW, SCHOOLS_MIN_ZOOM, basemapStyleUrl, buildStyle, choroplethPaint, overBasemap } from './mapStyle.ts';
+import { DEFAULT_MAP_PROVINCE, INITIAL_VIEW, SCHOOLS_MIN_ZOOM, basemapStyleUrl, buildStyle, choroplethPaint, overBasemap, wardTiles } from './mapStyle.ts';
 import { matches, type Filters, type SchoolPoint } from './url.ts';
 
 declare global {
@@ -28,6 +28,8 @@ interface Props {
   onVisible: (schools: SchoolPoint[], state: ListState) => void;
   /** The dashboard's ward choropleth: a value (or null: no data) and a thin-data flag per ward code. */
   choropleth?: Choropleth | null;
+  /** The province whose wards are drawn (the dashboard's choice); HCMC by default. */
+  province?: string;
 }
 export interface Choropleth { breaks: number[]; wards: { code: string; value: number | null; thin: boolean }[] }
 
@@ -57,7 +59,7 @@ export function MapView(props: Props) {
   useEffect(() => {
     const map = new maplibregl.Map({
       container: el.current!,
-      style: buildStyle(location.origin),
+      style: buildStyle(location.origin, latest.current.province ?? DEFAULT_MAP_PROVINCE),
       center: INITIAL_VIEW.center,
       zoom: INITIAL_VIEW.zoom,
       attributionControl: false,
@@ -66,7 +68,7 @@ export function MapView(props: Props) {
     mapRef.current = map;
     window.__edugisMap = map;
     const basemap = basemapStyleUrl();
-    if (basemap) map.setStyle(basemap, { transformStyle: (_prev, next) => overBasemap(next, buildStyle(location.origin)) });
+    if (basemap) map.setStyle(basemap, { transformStyle: (_prev, next) => overBasemap(next, buildStyle(location.origin, latest.current.province ?? DEFAULT_MAP_PROVINCE)) });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     let state: ListState = 'loading';
     let request: AbortController | null = null;
@@ -230,6 +232,16 @@ export function MapView(props: Props) {
     // Start collapsed (the "i" button opens it): the full attributions are always listed in the sources panel.
     el.current?.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show');
   }, [props.attribution]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const province = props.province ?? DEFAULT_MAP_PROVINCE;
+    whenLoaded(map, () => {
+      const source = map.getSource('wards') as MapLibre.VectorTileSource | undefined;
+      if (source && source.tiles?.[0] !== wardTiles(location.origin, province)[0]) source.setTiles(wardTiles(location.origin, province));
+    });
+  }, [props.province]);
 
   useEffect(() => {
     const map = mapRef.current;

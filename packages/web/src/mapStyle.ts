@@ -65,11 +65,15 @@ export const layers: LayerSpecification[] = [
 
 const EMPTY = { type: 'FeatureCollection', features: [] } as const;
 
-export function buildStyle(origin: string, province = '79'): StyleSpecification {
+/** The map draws the wards of one province at a time (HCMC unless the dashboard picks another). */
+export const DEFAULT_MAP_PROVINCE = '79';
+export const wardTiles = (origin: string, province: string) => [`${origin}/tiles/wards/{z}/{x}/{y}.pbf?province=${encodeURIComponent(province)}`];
+
+export function buildStyle(origin: string, province = DEFAULT_MAP_PROVINCE): StyleSpecification {
   return {
     version: 8,
     sources: {
-      wards: { type: 'vector', tiles: [`${origin}/tiles/wards/{z}/{x}/{y}.pbf?province=${province}`], maxzoom: 14, promoteId: 'code' },
+      wards: { type: 'vector', tiles: wardTiles(origin, province), maxzoom: 14, promoteId: 'code' },
       schools: { type: 'geojson', data: EMPTY as never, cluster: true, clusterMaxZoom: CLUSTER_MAX_ZOOM, clusterRadius: 32 },
       zone: { type: 'geojson', data: EMPTY as never },
     },
