@@ -440,6 +440,8 @@ builder.queryField('capacityByWard', (t) =>
 // ---- coverage and catchment quality (PostGIS; metres and km² on the ground) ----------------------------
 
 export const MAX_COVERAGE_DISTANCE = 10_000;
+/** Coverage is computed in this many parts side by side, one per core of the 2-core target machine (4 parts measured no better). */
+const COVERAGE_PARTS = 2;
 interface CoverageRow { code: string; name: string; full_name: string; area_km2: number; covered_km2: number; uncovered: unknown | null }
 const WardCoverage = builder.objectRef<CoverageRow>('WardCoverage').implement({
   description: 'How much of a ward lies within the distance of a school of the level (schools in neighbouring wards count too).',
@@ -466,7 +468,9 @@ builder.queryField('coverage', (t) =>
       const parent = (await checkParent(ctx, args.provinceCode))!;
       // In the province's UTM zone (migration 0007): buffers of d metres on the ground (d times the point scale
       // factor on the map), unioned per ward, intersected with the ward; areas divided by the scale squared.
-      return cached(`coverage:${parent}:${args.level}:${d}:${!!args.withGeometry}`, () => aggregate<CoverageRow>(sql`
+      // The wards are split in two halves computed side by side, one per core (each ward's union of circles is
+      // independent of the others); PostgreSQL does not parallelise this per-ward subquery by itself.
+      const half = (part: number) => aggregate<CoverageRow>(sql`
         WITH p AS MATERIALIZED (
           SELECT c AS centre, edugis_utm_srid(c) AS srid FROM (
             SELECT ST_Centroid(ST_Extent(boundary)::geometry) AS c FROM admin_unit
@@ -476,6 +480,7 @@ builder.queryField('coverage', (t) =>
           SELECT w.code, w.name, w.full_name, w.boundary, p.srid, p.centre, ST_Transform(w.boundary, p.srid) AS b,
                  edugis_utm_scale(ST_Centroid(w.boundary), p.centre) AS k
           FROM admin_unit w, p WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = ${parent} AND w.boundary IS NOT NULL
+            AND abs(hashtext(w.code)) % ${COVERAGE_PARTS}::int = ${part}::int
         ),
         c AS (
           SELECT w.*, (SELECT ST_Union(ST_Buffer(x.pt, x.r, 'quad_segs=8'))
@@ -488,7 +493,9 @@ builder.queryField('coverage', (t) =>
         SELECT code, name, full_name, round((ST_Area(b) / (k * k) / 1e6)::numeric, 4)::float8 AS area_km2,
           round((coalesce(ST_Area(ST_Intersection(b, reach)), 0) / (k * k) / 1e6)::numeric, 4)::float8 AS covered_km2,
           ${args.withGeometry ? sql`ST_AsGeoJSON(CASE WHEN reach IS NULL THEN boundary ELSE ST_Transform(ST_Difference(b, reach), 4326) END, 6)::json` : sql`NULL::json`} AS uncovered
-        FROM c ORDER BY code`), 'geometry');
+        FROM c`);
+      return cached(`coverage:${parent}:${args.level}:${d}:${!!args.withGeometry}`, async () =>
+        (await Promise.all(Array.from({ length: COVERAGE_PARTS }, (_, i) => half(i)))).flat().sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)), 'geometry');
     },
   }),
 );
