@@ -242,7 +242,7 @@ export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose 
     <section className="dashboard" aria-labelledby="dash-h" data-testid="dashboard">
       <header className="dash-head"><h2 id="dash-h">{t('dash.title', { province: provinceName })}</h2><button type="button" onClick={onClose} aria-label={t('close')}>×</button></header>
       {drafts
-        ? <p className="notice" role="status" data-testid="dash-drafts-notice">{t('dash.draftsNotice', { n: draftTotal, scope: session!.account.unit?.fullName ?? session!.account.school?.name ?? t('dash.allUnits') })}</p>
+        ? <p className="notice" role="status" data-testid="dash-drafts-notice">{t('dash.draftsNotice', { n: fetching || !data ? '…' : draftTotal, scope: session!.account.unit?.fullName ?? session!.account.school?.name ?? t('dash.allUnits') })}</p>
         : <p className="hint">{t('dash.publishedOnly')}</p>}
       <div className="dash-controls">
         <label>{t('dash.province')} <select value={province} data-testid="dash-province"
