@@ -123,6 +123,28 @@ describe('catchment quality', () => {
     expect((await gql(server.url, q)).body.data.catchmentQuality.gaps).toHaveLength(2);
   });
 
+  it('keeps the zones\' overlaps and crossings as zones and schools change (kept by triggers, migration 0008)', async () => {
+    const q = `{ catchmentQuality(provinceCode: "98", schoolYear: "2026-2027", entryGrade: 1) { overlaps { schoolIds } zonesCrossingWards { schoolId wardCode outsideKm2 } } }`;
+    const quality = async () => (await gql(server.url, q)).body.data.catchmentQuality;
+    try {
+      // S3's zone moved out of S2's: their overlap goes.
+      await sql(`UPDATE enrollment_zone SET area = ST_Multi(${env(150.035, 0.016, 150.036, 0.017)}) WHERE id = 't-z3'`);
+      expect((await quality()).overlaps.map((o: any) => o.schoolIds)).toEqual([['t-s1', 't-s2']]);
+      // S2 now counted in ward A: its zone's part in ward B (150.02–150.04 × 0–0.015) is outside its ward.
+      await sql(`UPDATE school SET ward_id = '98001@2025-07-01' WHERE id = 't-s2'`);
+      const crossing = (await quality()).zonesCrossingWards;
+      expect(crossing).toHaveLength(1);
+      expect(crossing[0]).toMatchObject({ schoolId: 't-s2', wardCode: '98001' });
+      expect(crossing[0].outsideKm2).toBeCloseTo(await km2(150.02, 0, 150.04, 0.015), 4);
+    } finally {
+      await sql(`UPDATE school SET ward_id = '98002@2025-07-01' WHERE id = 't-s2'`);
+      await sql(`UPDATE enrollment_zone SET area = ST_Multi(${env(150.021, 0.001, 150.022, 0.002)}) WHERE id = 't-z3'`);
+    }
+    const back = await quality();
+    expect(back.overlaps).toHaveLength(2);
+    expect(back.zonesCrossingWards[0].outsideKm2).toBeCloseTo(await km2(150.012, 0, 150.02, 0.015), 4);
+  });
+
   it('refuses an unknown school year, a grade without entry and an unknown province', async () => {
     const cases: [string, RegExp][] = [
       ['provinceCode: "98", schoolYear: "2019-2020", entryGrade: 1', /no admissions data for school year "2019-2020"/],

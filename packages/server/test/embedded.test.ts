@@ -53,6 +53,9 @@ describe('embedded PostGIS (PGlite)', () => {
     expect(body.data.maturityByUnit.map((r: { unit: { code: string } }) => r.unit.code)).toEqual(['26740', '26743']);
     expect(body.data.maturityByUnit[0].publishedCount).toBeGreaterThan(5);
     expect(body.data.coverage).toHaveLength(168);
+    // Catchment quality is refused with a clear message rather than failing mid-overlay (PGlite's GEOS; migration 0008).
+    const cq = await gql(server.url, `{ catchmentQuality(provinceCode: "79", schoolYear: "2026-2027", entryGrade: 1) { gaps { areaKm2 } } }`, {}, 'en');
+    expect(cq.body.errors![0]!.message).toMatch(/needs a PostgreSQL server with PostGIS/);
     const login = await gql(server.url, `mutation { login(username: "demo.phuong", password: "edugis-demo") { __typename } }`);
     expect(login.body.data.login.__typename).toBe('MutationLoginSuccess');
   });
