@@ -3,10 +3,12 @@
 -- overlap) is now kept as zones are written, like published_result for results; the request then only unions
 -- each ward's zones for the gaps. Zones change once a year (an import), so writing them pays the overlays once.
 
--- Each zone's area outside the ward of its school (NULL when the school has no ward or the zone no area).
+-- Each zone's area outside the ward of its school (NULL when the school has no ward or the zone no area), and
+-- whether its school lies outside it (NULL when either has no geometry).
 CREATE TABLE enrollment_zone_fact (
-  zone_id     text PRIMARY KEY REFERENCES enrollment_zone(id) ON DELETE CASCADE ON UPDATE CASCADE,
-  outside_km2 double precision
+  zone_id        text PRIMARY KEY REFERENCES enrollment_zone(id) ON DELETE CASCADE ON UPDATE CASCADE,
+  outside_km2    double precision,
+  school_outside boolean
 );
 
 -- Pairs of zones of the same school year and entry grade whose interiors overlap (zone_a < zone_b).
@@ -29,12 +31,13 @@ CREATE FUNCTION edugis_refresh_zone_facts() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM enrollment_zone_fact f USING zone_ids i WHERE f.zone_id = i.id;
   IF version() LIKE '%wasm%' THEN
-    INSERT INTO enrollment_zone_fact (zone_id, outside_km2) SELECT id, NULL FROM zone_ids;
+    INSERT INTO enrollment_zone_fact (zone_id, outside_km2, school_outside) SELECT id, NULL, NULL FROM zone_ids;
     RETURN;
   END IF;
-  INSERT INTO enrollment_zone_fact (zone_id, outside_km2)
+  INSERT INTO enrollment_zone_fact (zone_id, outside_km2, school_outside)
   SELECT z.id, CASE WHEN w.boundary IS NULL OR z.area IS NULL THEN NULL
-                    ELSE ST_Area(ST_Difference(z.area, w.boundary)::geography) / 1e6 END
+                    ELSE ST_Area(ST_Difference(z.area, w.boundary)::geography) / 1e6 END,
+         CASE WHEN s.location IS NULL OR z.area IS NULL THEN NULL ELSE NOT ST_Covers(z.area, s.location) END
   FROM zone_ids i JOIN enrollment_zone z ON z.id = i.id JOIN school s ON s.id = z.school_id LEFT JOIN admin_unit w ON w.id = s.ward_id;
 
   DELETE FROM enrollment_zone_overlap o USING zone_ids i WHERE o.zone_a = i.id;
@@ -67,19 +70,21 @@ CREATE TRIGGER enrollment_zone_facts_update AFTER UPDATE ON enrollment_zone
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION edugis_zone_facts_from_rows();
 -- Deleted zones take their facts and overlaps with them (ON DELETE CASCADE).
 
--- A zone's outside area depends on its school's ward: recompute it when a school changes ward or a ward's
--- boundary changes (rare, row by row).
+-- A zone's facts depend on its school's ward and place: recompute them when a school changes ward or place, or
+-- a ward its boundary (rare, row by row).
 CREATE FUNCTION edugis_zone_facts_for_school() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF version() LIKE '%wasm%' THEN RETURN NULL; END IF;   -- see edugis_refresh_zone_facts
-  UPDATE enrollment_zone_fact f SET outside_km2 = CASE WHEN w.boundary IS NULL OR z.area IS NULL THEN NULL
-                                                     ELSE ST_Area(ST_Difference(z.area, w.boundary)::geography) / 1e6 END
+  UPDATE enrollment_zone_fact f SET
+    outside_km2 = CASE WHEN w.boundary IS NULL OR z.area IS NULL THEN NULL ELSE ST_Area(ST_Difference(z.area, w.boundary)::geography) / 1e6 END,
+    school_outside = CASE WHEN s.location IS NULL OR z.area IS NULL THEN NULL ELSE NOT ST_Covers(z.area, s.location) END
   FROM enrollment_zone z JOIN school s ON s.id = z.school_id LEFT JOIN admin_unit w ON w.id = s.ward_id
   WHERE f.zone_id = z.id AND (CASE TG_TABLE_NAME WHEN 'school' THEN s.id = NEW.id ELSE s.ward_id = NEW.id END);
   RETURN NULL;
 END $$;
-CREATE TRIGGER school_zone_facts AFTER UPDATE OF ward_id ON school
-  FOR EACH ROW WHEN (OLD.ward_id IS DISTINCT FROM NEW.ward_id) EXECUTE FUNCTION edugis_zone_facts_for_school();
+CREATE TRIGGER school_zone_facts AFTER UPDATE OF ward_id, location ON school
+  FOR EACH ROW WHEN (OLD.ward_id IS DISTINCT FROM NEW.ward_id OR OLD.location IS DISTINCT FROM NEW.location)
+  EXECUTE FUNCTION edugis_zone_facts_for_school();
 CREATE TRIGGER admin_unit_zone_facts AFTER UPDATE OF boundary ON admin_unit
   FOR EACH ROW WHEN (OLD.boundary IS DISTINCT FROM NEW.boundary) EXECUTE FUNCTION edugis_zone_facts_for_school();
 

@@ -123,13 +123,17 @@ describe('catchment quality', () => {
     expect((await gql(server.url, q)).body.data.catchmentQuality.gaps).toHaveLength(2);
   });
 
-  it('keeps the zones\' overlaps and crossings as zones and schools change (kept by triggers, migration 0008)', async () => {
-    const q = `{ catchmentQuality(provinceCode: "98", schoolYear: "2026-2027", entryGrade: 1) { overlaps { schoolIds } zonesCrossingWards { schoolId wardCode outsideKm2 } } }`;
+  it('keeps the zones\' overlaps, crossings and schools outside as zones and schools change (kept by triggers, migration 0008)', async () => {
+    const q = `{ catchmentQuality(provinceCode: "98", schoolYear: "2026-2027", entryGrade: 1) { overlaps { schoolIds } schoolsOutsideTheirZone { schoolId }
+      zonesCrossingWards { schoolId wardCode outsideKm2 } } }`;
     const quality = async () => (await gql(server.url, q)).body.data.catchmentQuality;
     try {
       // S3's zone moved out of S2's: their overlap goes.
       await sql(`UPDATE enrollment_zone SET area = ST_Multi(${env(150.035, 0.016, 150.036, 0.017)}) WHERE id = 't-z3'`);
       expect((await quality()).overlaps.map((o: any) => o.schoolIds)).toEqual([['t-s1', 't-s2']]);
+      // S3 moved into its (moved) zone: no school is outside its zone any more.
+      await sql(`UPDATE school SET location = ST_SetSRID(ST_MakePoint(150.0355, 0.0165), 4326) WHERE id = 't-s3'`);
+      expect((await quality()).schoolsOutsideTheirZone).toEqual([]);
       // S2 now counted in ward A: its zone's part in ward B (150.02–150.04 × 0–0.015) is outside its ward.
       await sql(`UPDATE school SET ward_id = '98001@2025-07-01' WHERE id = 't-s2'`);
       const crossing = (await quality()).zonesCrossingWards;
@@ -138,10 +142,12 @@ describe('catchment quality', () => {
       expect(crossing[0].outsideKm2).toBeCloseTo(await km2(150.02, 0, 150.04, 0.015), 4);
     } finally {
       await sql(`UPDATE school SET ward_id = '98002@2025-07-01' WHERE id = 't-s2'`);
+      await sql(`UPDATE school SET location = ST_SetSRID(ST_MakePoint(150.035, 0.018), 4326) WHERE id = 't-s3'`);
       await sql(`UPDATE enrollment_zone SET area = ST_Multi(${env(150.021, 0.001, 150.022, 0.002)}) WHERE id = 't-z3'`);
     }
     const back = await quality();
     expect(back.overlaps).toHaveLength(2);
+    expect(back.schoolsOutsideTheirZone).toEqual([{ schoolId: 't-s3' }]);
     expect(back.zonesCrossingWards[0].outsideKm2).toBeCloseTo(await km2(150.012, 0, 150.02, 0.015), 4);
   });
 

@@ -506,7 +506,6 @@ interface GapRow { code: string; name: string; full_name: string; area_km2: numb
 interface OverlapRow { school_a: string; school_b: string; area_km2: number; geometry: unknown }
 interface OutsideRow { school_id: string; name: string }
 interface CrossingRow { school_id: string; name: string; ward_code: string; outside_km2: number }
-type GapOrCrossing = (GapRow & { kind: 'gap' }) | (CrossingRow & { kind: 'crossing' });
 interface Quality { gaps: GapRow[]; overlaps: OverlapRow[]; outside: OutsideRow[]; crossing: CrossingRow[] }
 /** Slivers below this (km², i.e. 10 m²) are rounding between clipped polygons, not gaps or overlaps. */
 const SLIVER_KM2 = 0.00001;
@@ -558,73 +557,71 @@ builder.queryField('catchmentQuality', (t) =>
       const years = await zoneYears();
       if (!years.includes(args.schoolYear)) throw userError(ctx.lang, 'error.unknownSchoolYear', { year: args.schoolYear.slice(0, 20), known: years.join(', ') });
       return cached(`quality:${parent}:${args.schoolYear}:${args.entryGrade}`, async () => {
-        const zones = sql`SELECT z.id, z.school_id, z.area, s.name, s.location, w.id AS ward_id, w.code AS ward_code
-          FROM enrollment_zone z JOIN school s ON s.id = z.school_id JOIN admin_unit w ON w.id = s.ward_id
-          WHERE z.school_year = ${args.schoolYear} AND z.entry_grade = ${args.entryGrade}::int AND w.province_code = ${parent} AND z.area IS NOT NULL`;
-        // Gaps in two halves of the wards side by side (one per core), with the province's overlaps and the
-        // schools outside their zones.
-        const [gapsA, gapsB, overlaps, outside] = await Promise.all([
-          // Gaps: each ward minus the union of its own schools' zones and of the zones that reach into it from
-          // other wards. Unioning every zone whose box touched the ward (4 times as many, across neighbouring
-          // wards) took 0.85 s for HCMC, and GEOS then called two fully zoned wards wholly uncovered. The
-          // difference itself (0.65 s for HCMC, as clipped zones share the ward's whole outline) is only computed
-          // where a gap can exist: the gap is at most area(ward) − area(union) + area(union outside the ward), and
-          // the last term is at most the outside areas of the ward's own zones plus the areas of zones from other
-          // wards. Each ward's own zones come through the indexes (scanning the zone list per ward cost 0.5 s).
-          ...[0, 1].map((part) => aggregate<GapOrCrossing>(sql`
-            WITH z AS MATERIALIZED (   -- each zone's area outside its ward is kept as zones are written (migration 0008)
-              SELECT q.school_id, q.name, q.ward_id, q.ward_code, q.area, coalesce(f.outside_km2, 0) AS outside_km2
-              FROM (${zones}) q LEFT JOIN enrollment_zone_fact f ON f.zone_id = q.id
-            ),
-            reach AS MATERIALIZED (SELECT * FROM z WHERE outside_km2 > ${SLIVER_KM2}::float8),
-            per_ward AS (SELECT ward_id, sum(outside_km2) AS outside_km2 FROM z GROUP BY ward_id),
-            -- The bound's two large areas are taken in the province's UTM zone (migration 0007) with the ward's
-            -- scale factor: four times cheaper than on the spheroid, and since both cover nearly the same ground
-            -- their difference is exact to a few parts in 10,000 of itself (k varies that little across a ward).
-            utm AS MATERIALIZED (${utmZoneOf(parent)}),
-            u AS (
-              SELECT w.code, w.name, w.full_name, w.boundary, c.covered,
-                (ST_Area(ST_Transform(w.boundary, utm.srid)) - coalesce(ST_Area(ST_Transform(c.covered, utm.srid)), 0))
-                  / edugis_utm_scale(ST_Centroid(w.boundary), utm.centre) ^ 2 / 1e6 * 1.001
-                  + coalesce(p.outside_km2, 0) + coalesce(c.foreign_km2, 0) AS gap_at_most
-              FROM utm, admin_unit w LEFT JOIN per_ward p ON p.ward_id = w.id
-              LEFT JOIN LATERAL (
-                SELECT ST_Union(x.area) AS covered, sum(x.foreign_km2) AS foreign_km2 FROM (
-                  SELECT ez.area, 0::float8 AS foreign_km2 FROM school s JOIN enrollment_zone ez ON ez.school_id = s.id
-                  WHERE s.ward_id = w.id AND ez.school_year = ${args.schoolYear} AND ez.entry_grade = ${args.entryGrade}::int AND ez.area IS NOT NULL
-                  UNION ALL
-                  SELECT r.area, ST_Area(r.area::geography) / 1e6 FROM reach r WHERE r.ward_id <> w.id AND r.area && w.boundary
-                ) x
-              ) c ON true
-              WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = ${parent} AND w.boundary IS NOT NULL
-                AND abs(hashtext(w.code)) % 2 = ${part}::int
-            ),
-            g AS MATERIALIZED (   -- once: inlined, the difference was computed for each of its four uses
-              SELECT code, name, full_name, boundary,
-                CASE WHEN covered IS NULL THEN boundary ELSE ST_CollectionExtract(ST_Difference(boundary, covered), 3) END AS gap
-              FROM u WHERE gap_at_most > ${SLIVER_KM2}::float8
-            )
-            SELECT 'gap' AS kind, code, name, full_name, round((ST_Area(gap::geography) / 1e6)::numeric, 5)::float8 AS area_km2,
-              round((ST_Area(boundary::geography) / 1e6)::numeric, 5)::float8 AS ward_km2, ST_AsGeoJSON(gap, 6)::json AS geometry,
-              NULL AS school_id, NULL::float8 AS outside_km2, NULL AS ward_code
-            FROM g WHERE NOT ST_IsEmpty(gap) AND ST_Area(gap::geography) / 1e6 > ${SLIVER_KM2}::float8
-            UNION ALL
-            SELECT 'crossing', NULL, name, NULL, NULL, NULL, NULL, school_id, round(outside_km2::numeric, 5)::float8, ward_code
-            FROM reach WHERE ${part}::int = 0
-            ORDER BY kind DESC, code, school_id`)),
-          // Overlapping pairs are kept as zones are written (migration 0008): here only those of the province's zones.
-          aggregate<OverlapRow>(sql`
-            WITH z AS (${zones})
-            SELECT least(a.school_id, b.school_id) AS school_a, greatest(a.school_id, b.school_id) AS school_b,
-              round(o.area_km2::numeric, 5)::float8 AS area_km2, ST_AsGeoJSON(o.geometry, 6)::json AS geometry
-            FROM enrollment_zone_overlap o JOIN z a ON a.id = o.zone_a JOIN z b ON b.id = o.zone_b
-            WHERE o.area_km2 > ${SLIVER_KM2}::float8 ORDER BY 1, 2`),
-          aggregate<OutsideRow>(sql`WITH z AS (${zones}) SELECT school_id, name FROM z WHERE location IS NOT NULL AND NOT ST_Covers(area, location) ORDER BY 1`),
-        ]) as [GapOrCrossing[], GapOrCrossing[], OverlapRow[], OutsideRow[]];
-        const both = [...gapsA!, ...gapsB!];
-        const gaps = both.filter((r) => r.kind === 'gap').sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-        const crossing = both.filter((r) => r.kind === 'crossing');
-        return { gaps, overlaps, outside, crossing };
+        const ofYear = sql`ez.school_year = ${args.schoolYear} AND ez.entry_grade = ${args.entryGrade}::int AND ez.area IS NOT NULL`;
+        // Gaps: each ward minus the union of its own schools' zones and of the zones that reach into it from
+        // other wards. Unioning every zone whose box touched the ward (4 times as many, across neighbouring
+        // wards) took 0.85 s for HCMC, and GEOS then called two fully zoned wards wholly uncovered. The
+        // difference itself (0.65 s for HCMC, as clipped zones share the ward's whole outline) is only computed
+        // where a gap can exist: the gap is at most area(ward) − area(union) + area(union outside the ward), and
+        // the last term is at most the outside areas of the ward's own zones (kept as zones are written,
+        // migration 0008) plus the areas of zones from other wards. Two halves of the wards run side by side.
+        const gapHalf = (part: number) => aggregate<GapRow>(sql`
+          WITH reach AS MATERIALIZED (   -- the province's zones reaching out of their school's ward: few
+            SELECT ez.area, s.ward_id FROM enrollment_zone_fact f JOIN enrollment_zone ez ON ez.id = f.zone_id
+            JOIN school s ON s.id = ez.school_id JOIN admin_unit sw ON sw.id = s.ward_id
+            WHERE f.outside_km2 > ${SLIVER_KM2}::float8 AND ${ofYear} AND sw.province_code = ${parent}
+          ),
+          -- The bound's two large areas are taken in the province's UTM zone (migration 0007) with the ward's
+          -- scale factor: four times cheaper than on the spheroid, and since both cover nearly the same ground
+          -- their difference is exact to a few parts in 10,000 of itself (k varies that little across a ward).
+          utm AS MATERIALIZED (${utmZoneOf(parent)}),
+          u AS (
+            SELECT w.code, w.name, w.full_name, w.boundary, c.covered,
+              (ST_Area(ST_Transform(w.boundary, utm.srid)) - coalesce(ST_Area(ST_Transform(c.covered, utm.srid)), 0))
+                / edugis_utm_scale(ST_Centroid(w.boundary), utm.centre) ^ 2 / 1e6 * 1.001 + coalesce(c.outside_km2, 0) AS gap_at_most
+            FROM utm, admin_unit w LEFT JOIN LATERAL (
+              SELECT ST_Union(x.area) AS covered, sum(x.outside_km2) AS outside_km2 FROM (
+                SELECT ez.area, coalesce(f.outside_km2, 0) AS outside_km2
+                FROM school s JOIN enrollment_zone ez ON ez.school_id = s.id LEFT JOIN enrollment_zone_fact f ON f.zone_id = ez.id
+                WHERE s.ward_id = w.id AND ${ofYear}
+                UNION ALL
+                SELECT r.area, ST_Area(r.area::geography) / 1e6 FROM reach r WHERE r.ward_id <> w.id AND r.area && w.boundary
+              ) x
+            ) c ON true
+            WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = ${parent} AND w.boundary IS NOT NULL
+              AND abs(hashtext(w.code)) % 2 = ${part}::int
+          ),
+          g AS MATERIALIZED (   -- once: inlined, the difference was computed for each of its four uses
+            SELECT code, name, full_name, boundary,
+              CASE WHEN covered IS NULL THEN boundary ELSE ST_CollectionExtract(ST_Difference(boundary, covered), 3) END AS gap
+            FROM u WHERE gap_at_most > ${SLIVER_KM2}::float8
+          )
+          SELECT code, name, full_name, round((ST_Area(gap::geography) / 1e6)::numeric, 5)::float8 AS area_km2,
+            round((ST_Area(boundary::geography) / 1e6)::numeric, 5)::float8 AS ward_km2, ST_AsGeoJSON(gap, 6)::json AS geometry
+          FROM g WHERE NOT ST_IsEmpty(gap) AND ST_Area(gap::geography) / 1e6 > ${SLIVER_KM2}::float8`);
+        // Overlaps, schools outside their zone and zones crossing their ward, all kept as zones are written
+        // (migration 0008): one read of the province's zones.
+        const rest = aggregate<{ overlaps: OverlapRow[]; outside: OutsideRow[]; crossing: CrossingRow[] }>(sql`
+          WITH z AS MATERIALIZED (
+            SELECT ez.id, ez.school_id, s.name, w.code AS ward_code, f.outside_km2, f.school_outside
+            FROM enrollment_zone ez JOIN school s ON s.id = ez.school_id JOIN admin_unit w ON w.id = s.ward_id
+            LEFT JOIN enrollment_zone_fact f ON f.zone_id = ez.id
+            WHERE ${ofYear} AND w.province_code = ${parent}
+          )
+          SELECT
+            (SELECT coalesce(json_agg(json_build_object('school_a', p.a, 'school_b', p.b, 'area_km2', p.km2, 'geometry', p.g) ORDER BY p.a, p.b), '[]'::json)
+             FROM (SELECT least(a.school_id, b.school_id) AS a, greatest(a.school_id, b.school_id) AS b,
+                     round(o.area_km2::numeric, 5)::float8 AS km2, ST_AsGeoJSON(o.geometry, 6)::json AS g
+                   FROM enrollment_zone_overlap o JOIN z a ON a.id = o.zone_a JOIN z b ON b.id = o.zone_b
+                   WHERE o.area_km2 > ${SLIVER_KM2}::float8) p) AS overlaps,
+            (SELECT coalesce(json_agg(json_build_object('school_id', school_id, 'name', name) ORDER BY school_id), '[]'::json)
+             FROM z WHERE school_outside) AS outside,
+            (SELECT coalesce(json_agg(json_build_object('school_id', school_id, 'name', name, 'ward_code', ward_code,
+                'outside_km2', round(outside_km2::numeric, 5)::float8) ORDER BY school_id), '[]'::json)
+             FROM z WHERE outside_km2 > ${SLIVER_KM2}::float8) AS crossing`);
+        const [a, b, [r]] = await Promise.all([gapHalf(0), gapHalf(1), rest]);
+        const gaps = [...a, ...b].sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0));
+        return { gaps, overlaps: r!.overlaps, outside: r!.outside, crossing: r!.crossing };
       }, 'geometry');
     },
   }),
