@@ -261,6 +261,48 @@ describe('maturityTrend, peerBenchmark and capacityByWard', () => {
   });
 });
 
+describe('loadWardDemand and capacity against demand', () => {
+  const login = async (username: string) => (await gql(server.url, `mutation($u: String!) { login(username: $u, password: "edugis-demo") {
+    ... on MutationLoginSuccess { data { token } } } }`, { u: username })).body.data.login.data.token as string;
+  const LOAD = `mutation($y: String!, $s: String!, $r: [WardDemandInput!]!) { loadWardDemand(schoolYear: $y, level: PRIMARY, source: $s, rows: $r) }`;
+  const count = async () => Number((await sql<{ n: number }>(`SELECT count(*)::int n FROM ward_demand`))[0]!.n);
+
+  it('lets province staff load children per ward, all or nothing, and compares seats with them', async () => {
+    const so = await login('demo.so');
+    const { body } = await gql(server.url, LOAD, { y: '2026-2027', s: 'Khảo sát tuyển sinh 2026 (thử)', r: [{ wardCode: '26740', children: 5000 }, { wardCode: '26743', children: 1 }] }, 'en', so);
+    expect(body).toEqual({ data: { loadWardDemand: 2 } });
+    const cap = await gql(server.url, `{ capacityByWard(provinceCode: "79", level: PRIMARY) { unit { code } schoolCount seats demand demandSchoolYear demandSource demandFlag } }`);
+    const rows = new Map((cap.body.data.capacityByWard as any[]).map((r) => [r.unit.code, r]));
+    expect(rows.get('26740')).toMatchObject({ demand: 5000, demandSchoolYear: '2026-2027', demandSource: 'Khảo sát tuyển sinh 2026 (thử)' });
+    const a = rows.get('26740');
+    expect(a.demandFlag).toBe(a.schoolCount === 0 ? 'NO_SCHOOL' : !a.seats || 5000 / a.seats > 1 ? 'OVER' : 5000 / a.seats < 0.7 ? 'UNDER' : 'OK');
+    expect(rows.get('26743').demandFlag).toBe(rows.get('26743').schoolCount === 0 ? 'NO_SCHOOL' : 'UNDER'); // 1 child
+    expect(rows.get('26737')).toMatchObject({ demand: null, demandFlag: null });
+
+    // Bad loads are refused, translated, and write nothing.
+    const before = await count();
+    const cases: [string | undefined, Record<string, unknown>, RegExp][] = [
+      [undefined, { y: '2026-2027', s: 'x', r: [{ wardCode: '26740', children: 1 }] }, /Please sign in/],
+      ['demo.phuong', { y: '2026-2027', s: 'x', r: [{ wardCode: '26740', children: 1 }] }, /Only province education staff/],
+      ['demo.so', { y: '2026-2027', s: 'x', r: [{ wardCode: '26740', children: 7 }, { wardCode: '26740', children: 1 }] }, /Row 2: ward 26740 is already/],
+      ['demo.so', { y: '2026-2027', s: 'x', r: [{ wardCode: '26743', children: 7 }, { wardCode: '26740', children: -1 }] }, /Row 2: the number of children/],
+      ['demo.so', { y: '2026-2027', s: 'x', r: [{ wardCode: '26743', children: 7 }, { wardCode: '99999', children: 1 }] }, /99999/],
+      ['demo.so', { y: '2026-2027', s: 'x', r: [{ wardCode: '00004', children: 1 }] }, /not in your province: 00004/],
+      ['demo.so', { y: '2026-2027', s: '  ', r: [{ wardCode: '26740', children: 1 }] }, /Say where the figures come from/],
+      ['demo.so', { y: '2026-2027', s: 'x', r: [] }, /Send 1 to 5000 rows/],
+      ['demo.so', { y: '26-27', s: 'x', r: [{ wardCode: '26740', children: 1 }] }, /School year "26-27" is not valid/],
+    ];
+    for (const [who, vars, re] of cases) {
+      const r = await gql(server.url, LOAD, vars, 'en', who ? await login(who) : undefined);
+      expect(r.body.errors?.[0]?.message, JSON.stringify(vars)).toMatch(re);
+    }
+    expect(await count()).toBe(before);
+    expect(rows.get('26743').demand).toBe(1); // and the earlier figure is unchanged
+    const [{ children }] = await sql<{ children: number }>(`SELECT d.children FROM ward_demand d JOIN admin_unit w ON w.id = d.ward_id WHERE w.code = '26743'`) as [{ children: number }];
+    expect(children).toBe(1);
+  });
+});
+
 describe('unmetCriteria', () => {
   it('counts, over a ward\'s published results scored item by item, the items on each school\'s path to the next level', async () => {
     const { indexVersion, score } = await import('@edugis/maturity');

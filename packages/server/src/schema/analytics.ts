@@ -393,7 +393,7 @@ builder.prismaObjectField('School', 'peerBenchmark', (t) =>
 /** Fill rates (enrolment / seats) above this are flagged OVER; below UNDER_BELOW, UNDER. */
 export const OVER_ABOVE = 1.0;
 export const UNDER_BELOW = 0.7;
-interface CapacityRow { code: string; name: string; full_name: string; schools: number; seats: number | null; enrolment: number | null; unknown: number }
+interface CapacityRow { code: string; name: string; full_name: string; schools: number; seats: number | null; enrolment: number | null; unknown: number; demand: number | null; demand_year: string | null; demand_source: string | null }
 const CapacityFlag = builder.enumType('CapacityFlag', {
   description: `OVER: enrolment above the seats; UNDER: below ${UNDER_BELOW * 100} % of them; OK in between; NO_SCHOOL: no school of the level in the ward.`,
   values: ['OVER', 'OK', 'UNDER', 'NO_SCHOOL'] as const,
@@ -408,7 +408,14 @@ const WardCapacity = builder.objectRef<CapacityRow>('WardCapacity').implement({
     enrolment: t.exposeInt('enrolment', { nullable: true }),
     schoolsWithoutFigures: t.exposeInt('unknown', { description: 'Schools with no capacity or enrolment figure (left out of the sums).' }),
     fillRate: t.float({ nullable: true, description: 'enrolment / seats.', resolve: fillRate }),
-    demand: t.int({ nullable: true, description: 'Children of the age living in the ward, when a demand figure is loaded (none is, yet).', resolve: () => null }),
+    demand: t.exposeInt('demand', { nullable: true, description: 'Children of the level\'s age living in the ward, when province staff have loaded a figure (loadWardDemand).' }),
+    demandSchoolYear: t.exposeString('demand_year', { nullable: true }),
+    demandSource: t.exposeString('demand_source', { nullable: true, description: 'Where the demand figure comes from, as given when it was loaded.' }),
+    demandFlag: t.field({
+      type: CapacityFlag, nullable: true,
+      description: `Seats against demand: OVER when more children than seats, UNDER when children fill under ${UNDER_BELOW * 100} % of the seats; null without a demand figure.`,
+      resolve: (r) => (r.demand === null ? null : r.schools === 0 ? 'NO_SCHOOL' : !r.seats ? 'OVER' : r.demand / r.seats > OVER_ABOVE ? 'OVER' : r.demand / r.seats < UNDER_BELOW ? 'UNDER' : 'OK'),
+    }),
     flag: t.field({
       type: CapacityFlag,
       resolve: (r) => { const f = fillRate(r); return r.schools === 0 ? 'NO_SCHOOL' : f === null ? 'OK' : f > OVER_ABOVE ? 'OVER' : f < UNDER_BELOW ? 'UNDER' : 'OK'; },
@@ -420,18 +427,25 @@ builder.queryField('capacityByWard', (t) =>
   t.field({
     type: [WardCapacity],
     description: 'Per ward of a province, for one school level: schools, seats, enrolment, fill rate and an over/under-capacity flag.',
-    args: { provinceCode: t.arg.string({ required: true }), level: t.arg({ type: SchoolLevel, required: true }), ownership: t.arg({ type: Ownership, required: false }) },
+    args: {
+      provinceCode: t.arg.string({ required: true }), level: t.arg({ type: SchoolLevel, required: true }), ownership: t.arg({ type: Ownership, required: false }),
+      demandSchoolYear: t.arg.string({ required: false, description: 'The school year of the demand figures; by default the newest loaded for the level in the province.' }),
+    },
     resolve: async (_r, args, ctx) => {
       const parent = (await checkParent(ctx, args.provinceCode))!;
+      if (args.demandSchoolYear != null && !parseSchoolYear(args.demandSchoolYear)) throw userError(ctx.lang, 'error.invalidSchoolYear', { year: args.demandSchoolYear.slice(0, 20) });
+      const demandYear = args.demandSchoolYear ?? sql`(SELECT max(d.school_year) FROM ward_demand d JOIN admin_unit dw ON dw.id = d.ward_id
+        WHERE dw.province_code = ${parent} AND d.level = ${args.level}::"SchoolLevel")`;
       return prisma().$queryRaw<CapacityRow[]>(sql`
-        SELECT w.code, w.name, w.full_name, count(s.id)::int AS schools,
+        SELECT w.code, w.name, w.full_name, count(s.id)::int AS schools, d.children AS demand, d.school_year AS demand_year, d.source AS demand_source,
           sum(s.capacity) FILTER (WHERE s.capacity IS NOT NULL AND s.enrolment IS NOT NULL)::int AS seats,
           sum(s.enrolment) FILTER (WHERE s.capacity IS NOT NULL AND s.enrolment IS NOT NULL)::int AS enrolment,
           count(s.id) FILTER (WHERE s.capacity IS NULL OR s.enrolment IS NULL)::int AS unknown
         FROM admin_unit w
         LEFT JOIN school s ON s.ward_id = w.id AND ${args.level}::"SchoolLevel" = ANY (s.levels) ${args.ownership ? sql`AND s.ownership = ${args.ownership}::"Ownership"` : sql``}
+        LEFT JOIN ward_demand d ON d.ward_id = w.id AND d.level = ${args.level}::"SchoolLevel" AND d.school_year = ${demandYear}
         WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = ${parent}
-        GROUP BY w.code, w.name, w.full_name ORDER BY w.code`);
+        GROUP BY w.code, w.name, w.full_name, d.children, d.school_year, d.source ORDER BY w.code`);
     },
   }),
 );

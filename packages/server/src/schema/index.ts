@@ -10,5 +10,6 @@ import './school.ts';
 import './profile.ts';
 import './search.ts';
 import './analytics.ts';
+import './demand.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
