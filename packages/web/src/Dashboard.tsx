@@ -170,7 +170,7 @@ export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose 
   const zYear = zoneYear ?? zy?.catchmentYears.at(-1) ?? null;
   const grade = level === 'LOWER_SECONDARY' ? 6 : 1;
   type Catchment = { gaps: { unit: { code: string; fullName: string }; areaKm2: number; wardAreaKm2: number; geometry: unknown }[]; overlaps: { schoolIds: string[]; areaKm2: number; geometry: unknown }[] };
-  const [{ data: cq, fetching: gapping }] = useQuery<{ catchmentQuality: Catchment }>({
+  const [{ data: cq, fetching: gapping, error: cqError }] = useQuery<{ catchmentQuality: Catchment }>({
     query: CATCHMENT, variables: { p: province, y: zYear, g: grade }, pause: metric !== 'zoneGaps' || !zYear,
   });
   const gapByCode = useMemo(() => new Map((cq?.catchmentQuality.gaps ?? []).map((g) => [g.unit.code, Math.min(1, g.areaKm2 / g.wardAreaKm2)])), [cq]);
@@ -291,6 +291,7 @@ export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose 
       </ul>
       {error && <p role="alert" className="error">{error.graphQLErrors[0]?.message ?? error.message}</p>}
       {(fetching || reaching || gapping) && <p>{t('loading')}</p>}
+      {metric === 'zoneGaps' && cqError && <p role="alert" className="error">{cqError.graphQLErrors[0]?.message ?? cqError.message}</p>}
       {metric === 'zoneGaps' && cq && (
         <p className="hint" data-testid="dash-gaps-hint">{t('dash.zoneGapsHint', { grade, year: zYear, gaps: cq.catchmentQuality.gaps.length, overlaps: cq.catchmentQuality.overlaps.length })}</p>
       )}
