@@ -1,7 +1,8 @@
 // Analytics over published QĐ 4725 results, schools and capacity, aggregated in SQL (never in JavaScript loops):
 // maturity by unit (the provinces of the country or the wards of a province), comparison of 2–6 units, a unit's
-// trend over the years, a school's peer benchmark, and seats against enrolment per ward. Only published results
-// count (a published correction replaces the result it corrects); results in progress never appear here.
+// trend over the years, a school's peer benchmark, seats against enrolment (and demand) per ward, coverage and
+// catchment quality. Published results count (a published correction replaces the result it corrects); results
+// in progress only with includeDrafts, for staff within their scope.
 import { Prisma } from '@edugis/db';
 import { sql } from '@edugis/prisma-postgis';
 import { indexVersion, parseSchoolYear, schoolYearAt, score, type Answers } from '@edugis/maturity';
@@ -119,6 +120,17 @@ function unitYears(opts: UnitYearOpts): Promise<UnitYearRow[]> {
 }
 
 /**
+ * Each of a province's wards with the former districts it was made from (the 2025 crosswalk): `district_id` is one
+ * when `districts` = 1. A former ward's district is its parent; a district without wards (Côn Đảo) maps to a
+ * ward of today by itself.
+ */
+const formerDistricts = (province: string) => sql`
+  SELECT x.new_unit_id AS ward_id, min(o.district) AS district_id, count(DISTINCT o.district) AS districts
+  FROM admin_unit_crosswalk x JOIN admin_unit n ON n.id = x.new_unit_id
+  JOIN LATERAL (SELECT CASE WHEN u.level = 'DISTRICT' THEN u.id ELSE u.parent_id END AS district FROM admin_unit u WHERE u.id = x.old_unit_id) o ON true
+  WHERE n.level = 'WARD' AND n.valid_to IS NULL AND n.province_code = ${province} GROUP BY x.new_unit_id`;
+
+/**
  * The schools whose results in progress a signed-in viewer may count (as `canSeeDrafts`): ward staff their ward's,
  * province staff their province's, school staff their school's, admins every school. Planners and anonymous
  * visitors get an error: they see published results only.
@@ -146,13 +158,7 @@ async function computeUnitYears(opts: UnitYearOpts): Promise<UnitYearRow[]> {
   // that held every former ward its ward was made from (the 2025 crosswalk); where those wards lay in several
   // districts it cannot be placed (former wards have no boundaries), and counts in the UNATTRIBUTED row.
   const units = opts.former ? sql`
-    former AS (
-      SELECT x.new_unit_id AS ward_id, min(o.district) AS district_id, count(DISTINCT o.district) AS districts
-      FROM admin_unit_crosswalk x JOIN admin_unit n ON n.id = x.new_unit_id
-      -- a former ward's district is its parent; a district without wards (Côn Đảo) maps to today's unit itself
-      JOIN LATERAL (SELECT CASE WHEN u.level = 'DISTRICT' THEN u.id ELSE u.parent_id END AS district FROM admin_unit u WHERE u.id = x.old_unit_id) o ON true
-      WHERE n.level = 'WARD' AND n.valid_to IS NULL AND n.province_code = ${opts.parent} GROUP BY x.new_unit_id
-    ),
+    former AS (${formerDistricts(opts.parent!)}),
     units AS (
       SELECT d.id, d.code, d.name, d.full_name || ' (' || p.name || ')' AS full_name
       FROM admin_unit d JOIN admin_unit p ON p.id = d.parent_id
@@ -229,7 +235,7 @@ const UnitMaturityRef = builder.objectRef<UnitMaturity>('UnitMaturity').implemen
     overall: t.field({ type: Distribution, resolve: (r) => [r.o1, r.o2, r.o3] }),
     group1: t.field({ type: Distribution, description: 'Teaching and learning (DH).', resolve: (r) => [r.a1, r.a2, r.a3] }),
     group2: t.field({ type: Distribution, description: 'School management (QT).', resolve: (r) => [r.b1, r.b2, r.b3] }),
-    digitalSchoolShare: t.float({ nullable: true, description: 'Share of published results at overall Mức 2+ (trường học số).', resolve: digitalShare }),
+    digitalSchoolShare: t.float({ nullable: true, description: 'Share of the counted results at overall Mức 2+ (trường học số).', resolve: digitalShare }),
     meanGroup1Score: t.float({ nullable: true, resolve: (r) => r.mean_g1 }),
     medianGroup1Score: t.float({ nullable: true, resolve: (r) => r.median_g1 }),
     meanGroup2Score: t.float({ nullable: true, resolve: (r) => r.mean_g2 }),
@@ -334,10 +340,7 @@ builder.queryField('maturityByFormerUnit', (t) =>
       if (args.level === 'PRESCHOOL') throw userError(ctx.lang, 'error.preschoolNotAssessed');
       const rows = withPrevious(await unitYears({ parent, years: [args.schoolYear, previousYear(args.schoolYear)], level: args.level, ownership: args.ownership, former: true }), args.schoolYear);
       const [split] = await prisma().$queryRaw<{ placed: number; split: number }[]>(sql`
-        SELECT count(*) FILTER (WHERE d = 1)::int AS placed, count(*) FILTER (WHERE d > 1)::int AS split FROM (
-          SELECT count(DISTINCT CASE WHEN o.level = 'DISTRICT' THEN o.id ELSE o.parent_id END) AS d
-          FROM admin_unit_crosswalk x JOIN admin_unit o ON o.id = x.old_unit_id JOIN admin_unit n ON n.id = x.new_unit_id
-          WHERE n.level = 'WARD' AND n.valid_to IS NULL AND n.province_code = ${parent} GROUP BY x.new_unit_id) q`);
+        SELECT count(*) FILTER (WHERE districts = 1)::int AS placed, count(*) FILTER (WHERE districts > 1)::int AS split FROM (${formerDistricts(parent)}) f`);
       const label = translator(ctx.lang)('analytics.unattributed') as string;
       const un = rows.find((r) => r.code === UNATTRIBUTED)!;
       return { rows: rows.filter((r) => r.code !== UNATTRIBUTED), unattributed: { ...un, name: label, full_name: label }, wardsPlaced: split?.placed ?? 0, wardsSplit: split?.split ?? 0 };
@@ -398,6 +401,9 @@ const CapacityFlag = builder.enumType('CapacityFlag', {
   description: `OVER: enrolment above the seats; UNDER: below ${UNDER_BELOW * 100} % of them; OK in between; NO_SCHOOL: no school of the level in the ward.`,
   values: ['OVER', 'OK', 'UNDER', 'NO_SCHOOL'] as const,
 });
+/** OVER / UNDER / OK for children (or enrolment) against seats; NO_SCHOOL without a school of the level. */
+const capacityFlag = (schools: number, seats: number | null, children: number) =>
+  schools === 0 ? 'NO_SCHOOL' : !seats ? 'OVER' : children / seats > OVER_ABOVE ? 'OVER' : children / seats < UNDER_BELOW ? 'UNDER' : 'OK';
 const fillRate = (r: CapacityRow) => (r.seats ? Math.round(((r.enrolment ?? 0) / r.seats) * 10000) / 10000 : null);
 const WardCapacity = builder.objectRef<CapacityRow>('WardCapacity').implement({
   description: 'Seats against enrolment of the schools of one level in one ward. A multi-level school counts its whole capacity and enrolment under each level it teaches (they are not split by level in the data).',
@@ -414,11 +420,12 @@ const WardCapacity = builder.objectRef<CapacityRow>('WardCapacity').implement({
     demandFlag: t.field({
       type: CapacityFlag, nullable: true,
       description: `Seats against demand: OVER when more children than seats, UNDER when children fill under ${UNDER_BELOW * 100} % of the seats; null without a demand figure.`,
-      resolve: (r) => (r.demand === null ? null : r.schools === 0 ? 'NO_SCHOOL' : !r.seats ? 'OVER' : r.demand / r.seats > OVER_ABOVE ? 'OVER' : r.demand / r.seats < UNDER_BELOW ? 'UNDER' : 'OK'),
+      resolve: (r) => (r.demand === null ? null : capacityFlag(r.schools, r.seats, r.demand)),
     }),
     flag: t.field({
       type: CapacityFlag,
-      resolve: (r) => { const f = fillRate(r); return r.schools === 0 ? 'NO_SCHOOL' : f === null ? 'OK' : f > OVER_ABOVE ? 'OVER' : f < UNDER_BELOW ? 'UNDER' : 'OK'; },
+      // Without seat figures there is nothing to compare enrolment with: OK (unlike demand, where no seats is OVER).
+      resolve: (r) => (r.schools > 0 && !r.seats ? 'OK' : capacityFlag(r.schools, r.seats, r.enrolment ?? 0)),
     }),
   }),
 });
@@ -460,8 +467,16 @@ const utmZoneOf = (province: string) => sql`
     WHERE level = 'WARD' AND valid_to IS NULL AND province_code = ${province} AND boundary IS NOT NULL) x`;
 
 export const MAX_COVERAGE_DISTANCE = 10_000;
-/** Coverage is computed in this many parts side by side, one per core of the 2-core target machine (4 parts measured no better). */
-const COVERAGE_PARTS = 2;
+/**
+ * Coverage and gaps work ward by ward, and PostgreSQL does not parallelise such per-ward subqueries: they run in
+ * this many parts side by side, one per core of the 2-core target machine (4 parts measured no better).
+ * `run(part)` gets the SQL condition choosing its wards (of `admin_unit w`); the rows come back in code order.
+ */
+const WARD_PARTS = 2;
+async function byWardParts<T extends { code: string }>(run: (wardsOfPart: Prisma.Sql) => Promise<T[]>): Promise<T[]> {
+  const parts = await Promise.all(Array.from({ length: WARD_PARTS }, (_, i) => run(sql`abs(hashtext(w.code)) % ${WARD_PARTS}::int = ${i}::int`)));
+  return parts.flat().sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
 interface CoverageRow { code: string; name: string; full_name: string; area_km2: number; covered_km2: number; uncovered: unknown | null }
 const WardCoverage = builder.objectRef<CoverageRow>('WardCoverage').implement({
   description: 'How much of a ward lies within the distance of a school of the level (schools in neighbouring wards count too).',
@@ -488,15 +503,13 @@ builder.queryField('coverage', (t) =>
       const parent = (await checkParent(ctx, args.provinceCode))!;
       // In the province's UTM zone (migration 0007): buffers of d metres on the ground (d times the point scale
       // factor on the map), unioned per ward, intersected with the ward; areas divided by the scale squared.
-      // The wards are split in two halves computed side by side, one per core (each ward's union of circles is
-      // independent of the others); PostgreSQL does not parallelise this per-ward subquery by itself.
-      const half = (part: number) => aggregate<CoverageRow>(sql`
+      const part = (wardsOfPart: Prisma.Sql) => aggregate<CoverageRow>(sql`
         WITH p AS MATERIALIZED (${utmZoneOf(parent)}),
         w AS MATERIALIZED (
           SELECT w.code, w.name, w.full_name, w.boundary, p.srid, p.centre, ST_Transform(w.boundary, p.srid) AS b,
                  edugis_utm_scale(ST_Centroid(w.boundary), p.centre) AS k
           FROM admin_unit w, p WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = ${parent} AND w.boundary IS NOT NULL
-            AND abs(hashtext(w.code)) % ${COVERAGE_PARTS}::int = ${part}::int
+            AND ${wardsOfPart}
         ),
         c AS (
           SELECT w.*, (SELECT ST_Union(ST_Buffer(x.pt, x.r, 'quad_segs=8'))
@@ -510,8 +523,7 @@ builder.queryField('coverage', (t) =>
           round((coalesce(ST_Area(ST_Intersection(b, reach)), 0) / (k * k) / 1e6)::numeric, 4)::float8 AS covered_km2,
           ${args.withGeometry ? sql`ST_AsGeoJSON(CASE WHEN reach IS NULL THEN boundary ELSE ST_Transform(ST_Difference(b, reach), 4326) END, 6)::json` : sql`NULL::json`} AS uncovered
         FROM c`);
-      return cached(`coverage:${parent}:${args.level}:${d}:${!!args.withGeometry}`, async () =>
-        (await Promise.all(Array.from({ length: COVERAGE_PARTS }, (_, i) => half(i)))).flat().sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)), 'geometry');
+      return cached(`coverage:${parent}:${args.level}:${d}:${!!args.withGeometry}`, () => byWardParts(part), 'geometry');
     },
   }),
 );
@@ -578,8 +590,8 @@ builder.queryField('catchmentQuality', (t) =>
         // difference itself (0.65 s for HCMC, as clipped zones share the ward's whole outline) is only computed
         // where a gap can exist: the gap is at most area(ward) − area(union) + area(union outside the ward), and
         // the last term is at most the outside areas of the ward's own zones (kept as zones are written,
-        // migration 0008) plus the areas of zones from other wards. Two halves of the wards run side by side.
-        const gapHalf = (part: number) => aggregate<GapRow>(sql`
+        // migration 0008) plus the areas of zones from other wards.
+        const gapPart = (wardsOfPart: Prisma.Sql) => aggregate<GapRow>(sql`
           WITH reach AS MATERIALIZED (   -- the province's zones reaching out of their school's ward: few
             SELECT ez.area, s.ward_id FROM enrollment_zone_fact f JOIN enrollment_zone ez ON ez.id = f.zone_id
             JOIN school s ON s.id = ez.school_id JOIN admin_unit sw ON sw.id = s.ward_id
@@ -603,7 +615,7 @@ builder.queryField('catchmentQuality', (t) =>
               ) x
             ) c ON true
             WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = ${parent} AND w.boundary IS NOT NULL
-              AND abs(hashtext(w.code)) % 2 = ${part}::int
+              AND ${wardsOfPart}
           ),
           g AS MATERIALIZED (   -- once: inlined, the difference was computed for each of its four uses
             SELECT code, name, full_name, boundary,
@@ -633,8 +645,7 @@ builder.queryField('catchmentQuality', (t) =>
             (SELECT coalesce(json_agg(json_build_object('school_id', school_id, 'name', name, 'ward_code', ward_code,
                 'outside_km2', round(outside_km2::numeric, 5)::float8) ORDER BY school_id), '[]'::json)
              FROM z WHERE outside_km2 > ${SLIVER_KM2}::float8) AS crossing`);
-        const [a, b, [r]] = await Promise.all([gapHalf(0), gapHalf(1), rest]);
-        const gaps = [...a, ...b].sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0));
+        const [gaps, [r]] = await Promise.all([byWardParts(gapPart), rest]);
         return { gaps, overlaps: r!.overlaps, outside: r!.outside, crossing: r!.crossing };
       }, 'geometry');
     },
