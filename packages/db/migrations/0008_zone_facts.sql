@@ -23,12 +23,17 @@ CREATE TABLE enrollment_zone_overlap (
 CREATE INDEX enrollment_zone_overlap_zone_b_idx ON enrollment_zone_overlap (zone_b);
 CREATE INDEX enrollment_zone_overlap_geometry_gist ON enrollment_zone_overlap USING gist (geometry);
 
--- The facts of a set of zones (a temporary table zone_ids(id) the callers fill), replacing any they had.
+-- The facts of a set of zones, replacing any they had. The ids go into a temporary table once (a large array
+-- searched with = ANY for each row would be quadratic on a national import).
 -- On PGlite (the embedded database) GEOS errors in these overlays cannot even be caught (PGlite 0.5.8 reports
 -- "control reached end of function without RETURN" and aborts the statement), which would make every zone
 -- import fail there; the facts are left unknown (NULL, no overlaps) and catchment quality says it needs a server.
-CREATE FUNCTION edugis_refresh_zone_facts() RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION edugis_refresh_zone_facts(ids text[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+  CREATE TEMPORARY TABLE IF NOT EXISTS zone_ids (id text PRIMARY KEY) ON COMMIT DROP;
+  DELETE FROM zone_ids;
+  INSERT INTO zone_ids SELECT DISTINCT unnest(ids);
+  ANALYZE zone_ids;
   DELETE FROM enrollment_zone_fact f USING zone_ids i WHERE f.zone_id = i.id;
   IF version() LIKE '%wasm%' THEN
     INSERT INTO enrollment_zone_fact (zone_id, outside_km2, school_outside) SELECT id, NULL, NULL FROM zone_ids;
@@ -51,17 +56,11 @@ BEGIN
     AND ST_Intersects(a.area, b.area) AND ST_Relate(a.area, b.area, '2********')  -- interiors meet, not just edges
     AND NOT ST_IsEmpty(x.g)
   ON CONFLICT (zone_a, zone_b) DO UPDATE SET area_km2 = EXCLUDED.area_km2, geometry = EXCLUDED.geometry;
-  RETURN;   -- explicit: PGlite 0.5.8 raised "control reached end of function without RETURN" here without it
 END $$;
 
 CREATE FUNCTION edugis_zone_facts_from_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  CREATE TEMPORARY TABLE IF NOT EXISTS zone_ids (id text PRIMARY KEY) ON COMMIT DROP;
-  DELETE FROM zone_ids;
-  INSERT INTO zone_ids SELECT DISTINCT id FROM new_rows;
-  ANALYZE zone_ids;
-  PERFORM edugis_refresh_zone_facts();
-  DELETE FROM zone_ids;
+  PERFORM edugis_refresh_zone_facts(ARRAY(SELECT id FROM new_rows));
   RETURN NULL;
 END $$;
 CREATE TRIGGER enrollment_zone_facts_insert AFTER INSERT ON enrollment_zone
@@ -74,12 +73,8 @@ CREATE TRIGGER enrollment_zone_facts_update AFTER UPDATE ON enrollment_zone
 -- a ward its boundary (rare, row by row).
 CREATE FUNCTION edugis_zone_facts_for_school() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF version() LIKE '%wasm%' THEN RETURN NULL; END IF;   -- see edugis_refresh_zone_facts
-  UPDATE enrollment_zone_fact f SET
-    outside_km2 = CASE WHEN w.boundary IS NULL OR z.area IS NULL THEN NULL ELSE ST_Area(ST_Difference(z.area, w.boundary)::geography) / 1e6 END,
-    school_outside = CASE WHEN s.location IS NULL OR z.area IS NULL THEN NULL ELSE NOT ST_Covers(z.area, s.location) END
-  FROM enrollment_zone z JOIN school s ON s.id = z.school_id LEFT JOIN admin_unit w ON w.id = s.ward_id
-  WHERE f.zone_id = z.id AND (CASE TG_TABLE_NAME WHEN 'school' THEN s.id = NEW.id ELSE s.ward_id = NEW.id END);
+  PERFORM edugis_refresh_zone_facts(ARRAY(SELECT z.id FROM enrollment_zone z JOIN school s ON s.id = z.school_id
+    WHERE CASE TG_TABLE_NAME WHEN 'school' THEN s.id = NEW.id ELSE s.ward_id = NEW.id END));
   RETURN NULL;
 END $$;
 CREATE TRIGGER school_zone_facts AFTER UPDATE OF ward_id, location ON school
@@ -89,8 +84,4 @@ CREATE TRIGGER admin_unit_zone_facts AFTER UPDATE OF boundary ON admin_unit
   FOR EACH ROW WHEN (OLD.boundary IS DISTINCT FROM NEW.boundary) EXECUTE FUNCTION edugis_zone_facts_for_school();
 
 -- Databases with zones from before this migration.
-CREATE TEMPORARY TABLE IF NOT EXISTS zone_ids (id text PRIMARY KEY);
-INSERT INTO zone_ids SELECT id FROM enrollment_zone;
-ANALYZE zone_ids;
-SELECT edugis_refresh_zone_facts();
-DROP TABLE zone_ids;
+SELECT edugis_refresh_zone_facts(ARRAY(SELECT id FROM enrollment_zone));
