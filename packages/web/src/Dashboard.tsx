@@ -87,7 +87,6 @@ const WARD = gql`
   }
 `;
 
-const rows0 = (d: { maturityByUnit: Row[] } | undefined) => d?.maturityByUnit ?? [];
 const fmt = (v: number | null, pct: boolean) => (v === null ? '–' : pct ? `${Math.round(v * 100)} %` : v.toFixed(1));
 
 function useChart(config: ChartConfiguration | null) {
@@ -147,7 +146,6 @@ export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose 
   const [{ data: pd }] = useQuery<{ maturityByUnit: { unit: { code: string; fullName: string }; schoolCount: number }[] }>({ query: PROVINCES, variables: { y }, pause: !y });
   const provinces = (pd?.maturityByUnit ?? []).filter((p) => p.schoolCount > 0);
   const provinceName = provinces.find((p) => p.unit.code === province)?.unit.fullName ?? province;
-  const draftTotal = rows0(data).reduce((a, r) => a + r.draftCount, 0);
   const [formerWanted, setFormer] = useState(false);
   const former = formerWanted && !!y && y <= LAST_FORMER_YEAR && !drafts;
   const [{ data: fd, error: formerError }] = useQuery<{ maturityByFormerUnit: { units: Row[]; unattributed: Row; wardsPlaced: number; wardsSplit: number } }>({
@@ -155,6 +153,7 @@ export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose 
   });
   const client = useClient();
   const rows = data?.maturityByUnit ?? [];
+  const draftTotal = rows.reduce((a, r) => a + r.draftCount, 0);
   const m = METRICS[metric];
   const [distance, setDistance] = useState<number>(1000);
   const reachLevel = level || 'PRIMARY';
@@ -339,7 +338,7 @@ function FormerTable({ data, error, metric }: { data: { units: Row[]; unattribut
   if (error) return <p role="alert" className="error">{error}</p>;
   if (!data) return <p>{t('loading')}</p>;
   const m = METRICS[metric];
-  const value = (r: Row) => (metric === 'schoolReach' || metric === 'zoneGaps' ? null : r[metric]);
+  const value = (r: Row) => (metric === 'schoolReach' || metric === 'zoneGaps' ? null : r[metric]); // no geometric metric per former district
   const row = (r: Row, apart = false) => (
     <tr key={r.unit.code} className={`${r.thinData ? 'thin' : ''} ${apart ? 'apart' : ''}`} data-code={r.unit.code}>
       <td>{r.unit.fullName}</td><td>{r.publishedCount}/{r.schoolCount}{r.thinData && <span title={t('dash.thin')}> *</span>}</td>
