@@ -7,14 +7,38 @@ const fromServer = createRequire(new URL('./packages/server/package.json', impor
 const graphqlCjs = fromServer.resolve('graphql');
 
 // Every test that touches data runs against a real PostgreSQL + PostGIS (TEST_DATABASE_URL or DATABASE_URL).
-// Files run one after another: they share one seeded template database and a 2-core machine.
+// The API tests run twice, the same files once per database the product supports (as Keystone's api-tests do):
+// project "postgres" on a PostgreSQL server, project "pglite" on the embedded PostGIS that `pnpm start` runs by
+// default. Files run one after another: they share one seeded template and a 2-core machine.
+const API_TESTS = ['packages/server/test/**/*.test.ts'];
+// What is not the API over a database: the Dockerfile check, the embedded first-start test (PGlite already),
+// and the map/dashboard browser tests (their data comes from the same API tested above). The assessment
+// browser test runs on both: the embedded workflow is what broke in the browser.
+const NOT_PER_PROVIDER = [
+  'packages/server/test/docker.test.ts', 'packages/server/test/embedded.test.ts', 'packages/server/test/browser.test.ts',
+  'packages/server/test/parents-browser.test.ts', 'packages/server/test/dashboard-browser.test.ts',
+];
+
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: graphqlCjs }] },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'seeds/**/*.test.ts'],
     globalSetup: ['packages/db/src/testing/global-setup.ts'],
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 240_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'seeds/**/*.test.ts'],
+          provide: { provider: 'postgres' },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'pglite', include: API_TESTS, exclude: NOT_PER_PROVIDER, provide: { provider: 'embedded' } },
+      },
+    ],
   },
 });

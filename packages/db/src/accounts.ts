@@ -10,7 +10,7 @@ export const ROLES: readonly Role[] = ['SCHOOL_STAFF', 'PRINCIPAL', 'WARD_STAFF'
 export const hashPassword = (password: string) => hash(password);
 export const verifyPassword = (passwordHash: string, password: string) => verify(passwordHash, password).catch(() => false);
 
-/** Every demo account has this password. Demo accounts are flagged `is_demo`; set EDUGIS_DEMO_ACCOUNTS=0 to skip them. */
+/** Every demo account has this password. Demo accounts are flagged `is_demo`; see demoAccountsWanted for when they exist. */
 export const DEMO_PASSWORD = 'edugis-demo';
 
 export interface NewAccount {
@@ -46,9 +46,32 @@ export async function demoScope(db: Database): Promise<{ schoolId: string; wardI
   return row ? { schoolId: row.school_id, wardId: row.ward_id, provinceId: row.province_id } : null;
 }
 
-/** Creates the missing demo accounts (idempotent). Returns the usernames created. */
-export async function ensureDemoAccounts(db: Database, log: (line: string) => void = () => {}): Promise<string[]> {
-  if (process.env.EDUGIS_DEMO_ACCOUNTS === '0') return [];
+/**
+ * Whether this database should get the demo accounts: EDUGIS_DEMO_ACCOUNTS=1 or 0 decides; otherwise only the
+ * embedded quick start gets them (never with NODE_ENV=production, never on a PostgreSQL server unless asked).
+ */
+export function demoAccountsWanted(kind: Database['kind'], env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.EDUGIS_DEMO_ACCOUNTS === '1') return true;
+  if (env.EDUGIS_DEMO_ACCOUNTS === '0') return false;
+  if (env.NODE_ENV === 'production') return false;
+  return kind === 'embedded';
+}
+
+/** The demo accounts that exist now (usernames), for /healthz and the start log. */
+export async function demoAccounts(db: Database): Promise<string[]> {
+  return (await db.prisma.user.findMany({ where: { isDemo: true, disabled: false }, select: { username: true }, orderBy: { username: 'asc' } })).map((u) => u.username);
+}
+
+/**
+ * Creates the demo accounts once per database, when wanted (see demoAccountsWanted, or `enabled`). Once created
+ * they are never created again, even if an operator deleted them. Returns the usernames created now.
+ */
+export async function ensureDemoAccounts(
+  db: Database, opts: { enabled?: boolean; log?: (line: string) => void; env?: NodeJS.ProcessEnv } = {},
+): Promise<string[]> {
+  const log = opts.log ?? (() => {});
+  if (!(opts.enabled ?? demoAccountsWanted(db.kind, opts.env))) return [];
+  if (await db.prisma.demoAccountsState.findUnique({ where: { id: 1 } })) return [];
   const scope = await demoScope(db);
   if (!scope) return [];
   const accounts: Omit<NewAccount, 'password' | 'isDemo'>[] = [
@@ -59,13 +82,21 @@ export async function ensureDemoAccounts(db: Database, log: (line: string) => vo
     { id: 'demo-planner', username: 'demo.quyhoach', displayName: 'Cán bộ quy hoạch (demo)', role: 'PLANNER' },
     { id: 'demo-admin', username: 'demo.quantri', displayName: 'Quản trị hệ thống (demo)', role: 'ADMIN' },
   ];
-  const existing = new Set((await db.prisma.user.findMany({ select: { username: true } })).map((u) => u.username));
-  const created: string[] = [];
-  for (const a of accounts) {
-    if (existing.has(a.username)) continue;
-    await createAccount(db, { ...a, password: DEMO_PASSWORD, isDemo: true });
-    created.push(a.username);
-  }
+  const hashes = await Promise.all(accounts.map(() => hashPassword(DEMO_PASSWORD)));
+  // All or none, and once: two servers starting at once both get here; the marker row's key lets one win.
+  const created = await db.prisma.$transaction(async (tx) => {
+    const marked = await tx.$executeRaw(sql`INSERT INTO demo_accounts_state (id) VALUES (1) ON CONFLICT (id) DO NOTHING`);
+    if (marked === 0) return [];
+    const existing = new Set((await tx.user.findMany({ select: { username: true } })).map((u) => u.username));
+    const fresh = accounts.map((a, i) => ({ a, hash: hashes[i]! })).filter(({ a }) => !existing.has(a.username));
+    await tx.user.createMany({
+      data: fresh.map(({ a, hash }) => ({
+        id: a.id, username: a.username, displayName: a.displayName, role: a.role, passwordHash: hash,
+        schoolId: a.schoolId ?? null, unitId: a.unitId ?? null, isDemo: true,
+      })),
+    });
+    return fresh.map(({ a }) => a.username);
+  });
   if (created.length) log(`accounts: created demo accounts ${created.join(', ')} (password "${DEMO_PASSWORD}")`);
   return created;
 }

@@ -12,7 +12,7 @@ async function main() {
     console.log(applied.length ? `migrate: applied ${applied.join(', ')}` : 'migrate: up to date');
     if (cmd === 'seed') {
       await seed(db, { reset: flags.includes('--reset'), national: flags.includes('--national'), log: console.log });
-      await ensureDemoAccounts(db, console.log);
+      await ensureDemoAccounts(db, { log: console.log });
     }
   } finally {
     await db.close();

@@ -22,8 +22,25 @@ export interface Database {
   location: string;
   prisma: PrismaClient;
   raw: RawDriver;
+  /**
+   * How many write transactions may run at once in this process: half the pool on PostgreSQL, so that reads
+   * always find a free connection while hundreds of schools save at once; one on the embedded database, which
+   * has one connection and runs one transaction at a time anyway.
+   */
+  writeSlots: number;
+  /** Runs fn while holding a database-wide lock (pg_advisory_lock): one process at a time, e.g. first starts. */
+  exclusive<T>(key: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** Connections per server process (EDUGIS_DB_POOL_SIZE, default 10); see README "Limits and timeouts". */
+export const DEFAULT_POOL_SIZE = 10;
+/**
+ * The longest a statement of a public read may run (EDUGIS_STATEMENT_TIMEOUT_MS, default 15 s): a runaway query
+ * is cancelled by PostgreSQL instead of holding a connection. Write steps and analytics set their own, per
+ * transaction. PGlite has no statement timeout (single-threaded WebAssembly, no timer signal).
+ */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
 
 /**
  * pg_trgm's default word-similarity threshold (0.6) misses one-letter typos in short names ("nguen du" scores
@@ -84,17 +101,26 @@ function pgDriver(q: pg.Pool | pg.PoolClient): RawDriver {
 
 export interface PostgresOptions {
   poolSize?: number;
+  /** statement_timeout of every connection, in ms (0: none). */
+  statementTimeoutMs?: number;
+  /** Keep trying to reach a server that is down or starting for this long (default 0: fail at once). */
+  waitSeconds?: number;
+  /** Called before each retry while waiting for the server. */
+  onWait?: (line: string) => void;
   /** Called with the text of every statement sent (for tests that count queries, e.g. against N+1). */
   onStatement?: (sql: string) => void;
 }
 
 export async function openPostgres(databaseUrl: string, opts: PostgresOptions = {}): Promise<Database> {
   const url = parseDatabaseUrl(databaseUrl);
+  const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
+  const statementTimeout = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: databaseUrl,
-    max: opts.poolSize ?? 10,
-    connectionTimeoutMillis: 5000,
-    options: `-c pg_trgm.word_similarity_threshold=${SEARCH_SIMILARITY_THRESHOLD}`,
+    max: poolSize,
+    // A request waits this long for a free connection before it is answered "busy" (never forever).
+    connectionTimeoutMillis: 10_000,
+    options: `-c pg_trgm.word_similarity_threshold=${SEARCH_SIMILARITY_THRESHOLD} -c statement_timeout=${statementTimeout}`,
   });
   pool.on('error', () => {}); // idle-client errors surface on the next query instead of crashing the process
   const onStatement = opts.onStatement;
@@ -108,12 +134,25 @@ export async function openPostgres(databaseUrl: string, opts: PostgresOptions = 
       };
     });
   }
-  try {
-    await pool.query('select 1');
-  } catch (err) {
-    await pool.end().catch(() => {});
-    const reason = (err as Error).message || String(err);
-    throw new DatabaseConfigError(`Cannot reach the database at ${describeUrl(url)}: ${reason}`);
+  // A server that is starting, restarting or not yet reachable (a container started alongside ours) is waited
+  // for; a refusal that waiting cannot cure (bad password, no such database) fails at once.
+  const deadline = Date.now() + (opts.waitSeconds ?? 0) * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pool.query('select 1');
+      break;
+    } catch (err) {
+      const reason = (err as Error).message || String(err);
+      const code = (err as { code?: string }).code ?? '';
+      const transient = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', '57P03', '53300'].includes(code) || /timeout/i.test(reason);
+      if (!transient || Date.now() >= deadline) {
+        await pool.end().catch(() => {});
+        throw new DatabaseConfigError(`Cannot reach the database at ${describeUrl(url)}: ${reason}`);
+      }
+      const delay = Math.min(5000, 250 * 2 ** Math.min(attempt, 5));
+      opts.onWait?.(`database: ${describeUrl(url)} not reachable yet (${reason}); retrying in ${(delay / 1000).toFixed(1)} s`);
+      await new Promise((ok) => setTimeout(ok, delay));
+    }
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
@@ -121,6 +160,21 @@ export async function openPostgres(databaseUrl: string, opts: PostgresOptions = 
     location: describeUrl(url),
     prisma,
     raw: pgDriver(pool),
+    writeSlots: Math.max(1, Math.floor(poolSize / 2)),
+    async exclusive(key, fn) {
+      // A session lock needs one connection for its whole life: a dedicated client, not the pool's next one.
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [key]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
+        }
+      } finally {
+        client.release();
+      }
+    },
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -128,7 +182,7 @@ export async function openPostgres(databaseUrl: string, opts: PostgresOptions = 
   };
 }
 
-export async function openEmbedded(dir: string): Promise<Database> {
+export async function openEmbedded(dir: string, opts: Pick<PostgresOptions, 'onStatement'> = {}): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { postgis } = await import('@electric-sql/pglite-postgis');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
@@ -138,6 +192,15 @@ export async function openEmbedded(dir: string): Promise<Database> {
   mkdirSync(abs, { recursive: true });
   const db = await PGlite.create(abs, { extensions: { postgis, pg_trgm, unaccent } });
   await db.exec(`SET pg_trgm.word_similarity_threshold = ${SEARCH_SIMILARITY_THRESHOLD}`); // one connection: once is enough
+  const onStatement = opts.onStatement;
+  if (onStatement) {
+    // Statements outside transactions (what the N+1 tests count) go through the instance's query().
+    const query = db.query.bind(db);
+    db.query = ((text: string, ...rest: unknown[]) => {
+      onStatement(text);
+      return (query as (...a: unknown[]) => unknown)(text, ...rest);
+    }) as typeof db.query;
+  }
   type Q = Pick<typeof db, 'query' | 'exec'>;
   const driver = (q: Q, inTx: boolean): RawDriver => ({
     async exec(sql) {
@@ -157,6 +220,9 @@ export async function openEmbedded(dir: string): Promise<Database> {
     location: abs,
     prisma,
     raw: driver(db, false),
+    writeSlots: 1,
+    // One process owns an embedded folder (PGlite locks it), so there is nobody to exclude.
+    exclusive: (_key, fn) => fn(),
     async close() {
       await prisma.$disconnect();
       await db.close();
@@ -165,7 +231,22 @@ export async function openEmbedded(dir: string): Promise<Database> {
 }
 
 /** DATABASE_URL when set, else the embedded database in EDUGIS_EMBEDDED_DIR (default ./.data/pglite). */
-export async function openDatabase(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
-  if (env.DATABASE_URL) return openPostgres(env.DATABASE_URL);
+export async function openDatabase(env: NodeJS.ProcessEnv = process.env, opts: Pick<PostgresOptions, 'onWait'> = {}): Promise<Database> {
+  if (env.DATABASE_URL) {
+    return openPostgres(env.DATABASE_URL, {
+      poolSize: positiveInt(env, 'EDUGIS_DB_POOL_SIZE', DEFAULT_POOL_SIZE, 2),
+      statementTimeoutMs: positiveInt(env, 'EDUGIS_STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS),
+      waitSeconds: positiveInt(env, 'EDUGIS_DB_WAIT_SECONDS', 60),
+      onWait: opts.onWait,
+    });
+  }
   return openEmbedded(env.EDUGIS_EMBEDDED_DIR ?? resolve(process.cwd(), '.data', 'pglite'));
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new DatabaseConfigError(`${name} must be a whole number ≥ ${min} (got "${text}").`);
+  return n;
 }

@@ -35,6 +35,7 @@ export async function migrate(db: RawDriver, migrations = loadMigrations()): Pro
   return db.transaction(async (tx) => {
     // One runner at a time: a second server starting against the same database waits here.
     await tx.query('SELECT pg_advisory_xact_lock(727254)');
+    await tx.exec('SET LOCAL statement_timeout = 0'); // a migration may rewrite a big table
     const done = new Map(
       (await tx.query<{ name: string; checksum: string }>('SELECT name, checksum FROM _edugis_migrations')).map((r) => [r.name, r.checksum]),
     );

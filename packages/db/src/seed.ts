@@ -290,6 +290,7 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
   if (!files) log('seed: no data directory found (set EDUGIS_DATA_DIR); seeding SYNTHETIC data only');
 
   const repaired = await db.prisma.$transaction(async (tx) => {
+    await tx.$executeRaw(sql`SET LOCAL statement_timeout = 0`); // a national seed runs statements of minutes
     if (opts.reset) {
       await tx.$executeRaw(sql`DELETE FROM seed_state`);
       // Accounts and the audit log refer to schools and assessments; TRUNCATE (not DELETE) passes the log's
@@ -321,7 +322,7 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
 
   // A freshly loaded database has no planner statistics: without them PostgreSQL ignores the trigram and
   // spatial indexes (search went from 43 ms to 6 ms once analysed).
-  await db.raw.exec('ANALYZE');
+  await db.raw.transaction((tx) => tx.exec('SET LOCAL statement_timeout = 0; ANALYZE'));
   const counts = await tableCounts(db);
   await db.prisma.seedState.update({ where: { id: 1 }, data: { counts } });
   for (const r of repaired) log(`seed: repaired invalid geometry in ${r.file}, unit ${r.code}: ${r.reason}`);

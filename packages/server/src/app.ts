@@ -1,5 +1,4 @@
 // One HTTP server, one port: /graphql, /healthz, /geo/*.geojson and the web app at /.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, join, resolve } from 'node:path';
@@ -15,14 +14,13 @@ import { sql } from '@edugis/prisma-postgis';
 import type { Database } from '@edugis/db';
 import { setDatabase } from './db.ts';
 import { bearerToken, placesLoader, viewerForToken } from './auth.ts';
-import { maskError } from './errors.ts';
+import { currentLang, logUnexpected, maskError, newRequestId, requestScope } from './errors.ts';
 import { schoolsGeoJson, TILE_MAX_ZOOM, wardsGeoJson, wardsTile, type Bbox } from './geo.ts';
 import { pickLang, translator, type Lang } from './i18n.ts';
 import { schema } from './schema/index.ts';
 import type { Context } from './builder.ts';
 
 export const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
-const requestLang = new AsyncLocalStorage<Lang>();
 
 export interface RunningServer {
   url: string;
@@ -40,6 +38,21 @@ function parseBbox(text: string): Bbox | null {
   if (w < -180 || e > 180 || s < -90 || no > 90 || w >= e || s >= no) return null;
   if (e - w > MAX_BBOX_SIDE || no - s > MAX_BBOX_SIDE) return null;
   return [w, s, e, no];
+}
+
+/**
+ * NUL never belongs in text (PostgreSQL refuses it in every text column): a request carrying one, in a variable
+ * or as a \u0000 escape in the query, is refused as the client's mistake before anything runs.
+ */
+function refuseNul(req: Request, res: Response, next: NextFunction) {
+  const body = req.method === 'GET' ? req.query : req.body;
+  // A NUL in a variable is "\u0000" in JSON; a \u0000 (or \u{0}) escape in the query text becomes "\\u0000".
+  if (/\\u0000|\\u\{0+\}/.test(JSON.stringify(body ?? null))) {
+    const lang = currentLang();
+    res.status(400).json({ errors: [{ message: translator(lang)('error.nulCharacter'), extensions: { code: 'BAD_USER_INPUT', reason: 'nulCharacter' } }] });
+    return;
+  }
+  next();
 }
 
 export async function health(db: Database) {
@@ -66,14 +79,19 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
     introspection: true,
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimit(12)],
-    formatError: (formatted, error) => maskError(requestLang.getStore() ?? 'vi', formatted, error),
+    formatError: (formatted, error) => maskError(currentLang(), formatted, error),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
   });
   await apollo.start();
 
   app.disable('x-powered-by');
   app.use(compression());
-  app.use((req, _res, next) => requestLang.run(pickLang(req.headers['accept-language']), next));
+  // Every request gets an id: in the X-Request-Id header, in a masked error's message and extensions, in the log.
+  app.use((req, res, next) => {
+    const id = newRequestId();
+    res.setHeader('X-Request-Id', id);
+    requestScope.run({ lang: pickLang(req.headers['accept-language']), id }, next);
+  });
 
   app.get('/healthz', async (_req, res) => {
     const h = await health(db);
@@ -83,6 +101,7 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    refuseNul,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const token = bearerToken(req.headers.authorization);
@@ -96,7 +115,7 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
   );
 
   const badRequest = (res: Response, key: string, vars: Record<string, unknown> = {}) =>
-    res.status(400).json({ error: translator(requestLang.getStore() ?? 'vi')(key, vars) });
+    res.status(400).json({ error: translator(currentLang())(key, vars) });
   const provinceOf = (req: Request, res: Response): string | null => {
     const province = String(req.query.province ?? '79');
     if (/^\d{2}$/.test(province)) return province;
@@ -108,7 +127,7 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
   app.get('/geo/:layer.geojson', async (req, res, next) => {
     const layer = req.params.layer;
     if (layer !== 'wards' && layer !== 'schools') {
-      res.status(404).json({ error: translator(requestLang.getStore() ?? 'vi')('error.notFound') });
+      res.status(404).json({ error: translator(currentLang())('error.notFound') });
       return;
     }
     try {
@@ -164,17 +183,17 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
   }
 
   app.use((_req, res) => {
-    res.status(404).json({ error: translator(requestLang.getStore() ?? 'vi')('error.notFound') });
+    res.status(404).json({ error: translator(currentLang())('error.notFound') });
   });
   // Last stop for errors: bad JSON bodies are the client's (400); anything else is logged and masked (500).
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    const lang = requestLang.getStore() ?? 'vi';
+    const lang = currentLang();
     if (err.status && err.status >= 400 && err.status < 500) {
       res.status(err.status).json({ error: err.type === 'entity.parse.failed' ? 'Malformed JSON body' : err.message });
       return;
     }
-    console.error('[http] unexpected error:', err);
-    res.status(500).json({ error: translator(lang)('error.internal') });
+    logUnexpected('http', err);
+    res.status(500).json({ error: translator(lang)('error.internal', { id: requestScope.getStore()?.id ?? '-' }) });
   });
 
   const port = opts.port ?? 4000;

@@ -6,6 +6,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { sql } from '@edugis/prisma-postgis';
 import { verifyPassword, type Role } from '@edugis/db';
 import { prisma } from './db.ts';
+import type { Tx } from './transactions.ts';
 
 export interface Viewer {
   id: string;
@@ -92,9 +93,13 @@ export interface SchoolPlace {
   managingUnitId: string | null;
 }
 
-/** Where schools sit in the unit tree and who manages them, in one query. */
-export async function schoolPlaces(schoolIds: readonly string[]): Promise<Map<string, SchoolPlace>> {
-  const rows = await prisma().$queryRaw<{ school_id: string; ward_id: string | null; province_id: string | null; managing_unit_id: string | null }[]>(sql`
+/**
+ * Where schools sit in the unit tree and who manages them, in one query. Inside a write transaction pass its
+ * client: a read through the global client would wait on the transaction that waits on it (PGlite) or take a
+ * second connection (PostgreSQL).
+ */
+export async function schoolPlaces(schoolIds: readonly string[], client: Pick<Tx, '$queryRaw'> = prisma()): Promise<Map<string, SchoolPlace>> {
+  const rows = await client.$queryRaw<{ school_id: string; ward_id: string | null; province_id: string | null; managing_unit_id: string | null }[]>(sql`
     SELECT s.id AS school_id, w.id AS ward_id, w.parent_id AS province_id,
            CASE WHEN EXISTS (SELECT 1 FROM management_rule r WHERE r.school_level = ANY (s.levels) AND r.managing_level = 'PROVINCE')
                 THEN w.parent_id ELSE w.id END AS managing_unit_id

@@ -7,7 +7,13 @@ const resources = {
   vi: {
     translation: {
       error: {
-        internal: 'Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau.',
+        internal: 'Đã xảy ra lỗi máy chủ (mã yêu cầu {{id}}). Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo mã này cho quản trị.',
+        pageArgsCombination: 'Tham số phân trang không hợp lệ: dùng first/after để đi tới, hoặc last/before để đi lùi, không dùng lẫn hai cách.',
+        pageNegative: 'Số phần tử mỗi trang (first/last) không được là số âm.',
+        invalidArgument: 'Một giá trị gửi lên không hợp lệ (sai kiểu hoặc vượt giới hạn).',
+        nulCharacter: 'Nội dung gửi lên có ký tự rỗng (NUL, \\u0000), không được phép trong văn bản.',
+        statementTimeout: 'Truy vấn chạy quá lâu nên đã bị dừng. Hãy thu hẹp phạm vi (ít đơn vị hơn, khoảng cách nhỏ hơn) rồi thử lại.',
+        busy: 'Máy chủ đang bận (rất nhiều người cùng lưu lúc này), nên thao tác chưa được thực hiện và chưa có gì được lưu. Hãy thử lại sau ít giây.',
         invalidBbox: 'Khung bao (bbox) không hợp lệ: cần 4 số [tây, nam, đông, bắc] với kinh độ −180..180, vĩ độ −90..90, tây < đông và nam < bắc.',
         invalidMapBbox: 'Khung bao (bbox) không hợp lệ: cần "tây,nam,đông,bắc" với kinh độ −180..180, vĩ độ −90..90, tây < đông, nam < bắc, mỗi cạnh tối đa {{max}} độ.',
         invalidTile: 'Ô bản đồ không hợp lệ: mức thu phóng từ 0 đến {{max}}, x và y từ 0 đến 2^z − 1.',
@@ -86,7 +92,13 @@ const resources = {
   en: {
     translation: {
       error: {
-        internal: 'Something went wrong on the server. Please try again later.',
+        internal: 'Something went wrong on the server (request {{id}}). Please try again later; if it happens again, quote this id to the administrator.',
+        pageArgsCombination: 'Invalid page arguments: use first/after to page forward, or last/before to page backward, not both.',
+        pageNegative: 'The page size (first/last) must not be negative.',
+        invalidArgument: 'A value sent is not valid (wrong type or out of range).',
+        nulCharacter: 'The request contains a NUL character (\\u0000), which is not allowed in text.',
+        statementTimeout: 'The query ran too long and was stopped. Narrow it (fewer units, a smaller distance) and try again.',
+        busy: 'The server is busy (very many people are saving right now), so this was not done and nothing was saved. Please try again in a few seconds.',
         invalidBbox: 'Invalid bbox: give 4 numbers [west, south, east, north] with longitude −180..180, latitude −90..90, west < east and south < north.',
         invalidMapBbox: 'Invalid bbox: give "west,south,east,north" with longitude −180..180, latitude −90..90, west < east, south < north, at most {{max}} degrees a side.',
         invalidTile: 'Invalid map tile: zoom from 0 to {{max}}, x and y from 0 to 2^z − 1.',

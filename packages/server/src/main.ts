@@ -1,31 +1,28 @@
 // pnpm start: open the database (DATABASE_URL, or the embedded PostGIS), migrate, seed if empty, serve.
-import { DatabaseConfigError, MigrationError, SeedDataError, ensureDemoAccounts, migrate, openDatabase, seed } from '@edugis/db';
+import { DatabaseConfigError, MigrationError, SeedDataError, openDatabase } from '@edugis/db';
 import { startServer } from './app.ts';
+import { prepare } from './prepare.ts';
 
 async function main() {
   const t0 = Date.now();
   const port = process.env.PORT ? Number(process.env.PORT) : 4000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DatabaseConfigError(`PORT must be a number from 0 to 65535 (got "${process.env.PORT}").`);
-  const db = await openDatabase();
+  const db = await openDatabase(process.env, { onWait: console.log });
   console.log(`database: ${db.kind === 'embedded' ? `embedded PostGIS (PGlite) in ${db.location}` : `PostgreSQL at ${db.location}`} (${Date.now() - t0} ms)`);
-  const applied = await migrate(db.raw);
-  if (applied.length) console.log(`migrate: applied ${applied.join(', ')}`);
-  const state = await db.prisma.seedState.findUnique({ where: { id: 1 } });
-  if (!state) {
-    await seed(db, { log: console.log });
-  } else if (state.syntheticOnly) {
-    console.log('data: SYNTHETIC ONLY (no real data directory was loaded)');
-  }
-  await ensureDemoAccounts(db, console.log);
+  await prepare(db, console.log);
   const server = await startServer(db, { port });
   console.log(`EduGIS ready in ${Date.now() - t0} ms: http://localhost:${server.port}/  (GraphQL /graphql, health /healthz)`);
-  const stop = async () => {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing the requests in flight, then stopping`);
     await server.close();
     await db.close();
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((err) => {

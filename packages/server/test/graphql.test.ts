@@ -3,7 +3,7 @@ import { printSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../src/index.ts';
 import { SCHEMA_FILE } from '../src/schema-file.ts';
-import { gql, useTestServer } from './support.ts';
+import { gql, provider, useTestServer } from './support.ts';
 
 const server = useTestServer();
 
@@ -28,7 +28,7 @@ describe('GET /healthz', () => {
   it('reports the server and the database as ok, with PostGIS', async () => {
     const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', database: { status: 'ok', kind: 'postgres', postgis: expect.stringMatching(/^3\./), seeded: true, syntheticOnly: false } });
+    expect(await res.json()).toMatchObject({ status: 'ok', database: { status: 'ok', kind: provider, postgis: expect.stringMatching(/^3\./), seeded: true, syntheticOnly: false } });
   });
 });
 

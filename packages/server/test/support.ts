@@ -1,12 +1,15 @@
 import { afterAll, beforeAll } from 'vitest';
-import { freshDatabase } from '@edugis/db/testing';
+import { freshSeeded, testProvider, type TestDatabase } from '@edugis/db/testing';
 import { startServer, type RunningServer } from '../src/index.ts';
 
-export type TestDb = Awaited<ReturnType<typeof freshDatabase>>;
+export type TestDb = TestDatabase;
+/** The database this test project runs the API against (vitest.config.ts runs the API tests once per provider). */
+export const provider = testProvider();
+export const onEmbedded = provider === 'embedded';
 
-/** A seeded copy of the template database and the real HTTP server on a free port. */
+/** A seeded copy of the template database of the project's provider and the real HTTP server on a free port. */
 export async function startTestServer(opts: { onStatement?: (sql: string) => void } = {}): Promise<{ db: TestDb; server: RunningServer; stop(): Promise<void> }> {
-  const db = await freshDatabase({ seeded: true, poolSize: 8, onStatement: opts.onStatement });
+  const db = await freshSeeded({ poolSize: 8, onStatement: opts.onStatement });
   const server = await startServer(db, { port: 0, host: '127.0.0.1' });
   return { db, server, stop: async () => { await server.close(); await db.drop(); } };
 }

@@ -2,54 +2,12 @@
 // every step, every permission edge, stale versions, bad input leaving nothing behind, lateness, the audit
 // log's completeness, immutability of published results (in the API and in the database) and corrections.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, DEMO_PASSWORD } from '@edugis/db';
+import { createAccount } from '@edugis/db';
 import { gql, useTestServer } from './support.ts';
+import { answers, CORRECT, DH80, EVALUATE, MANDATORY, ok, pts, QT60, refused, RETURN, SAVE, STEP, workflowClient, YEAR } from './workflow-support.ts';
 
 const server = useTestServer();
-const YEAR = '2026-2027';
-const MANDATORY = ['1.1', '1.2', '2.1', '2.2'].map((code) => ({ code, met: true }));
-const pts = (o: Record<string, number>) => Object.entries(o).map(([code, points]) => ({ code, points }));
-// DH 80 (Mức 3) and QT 60 (Mức 2): overall Mức 2, a digital school.
-const DH80 = { '1.3.1': 6, '1.3.2': 6, '1.3.3': 6, '1.3.4': 6, '1.3.5': 6, '1.4': 10, '1.5.1': 15, '1.5.2': 5, '1.6.1': 7, '1.6.2': 7, '1.6.3': 6 };
-const QT60 = { '2.3.1': 6, '2.3.2': 6, '2.3.3': 10, '2.3.4': 6, '2.3.5': 10, '2.3.6': 10, '2.3.7': 6, '2.3.8': 6 };
-const answers = (points: Record<string, number>, mandatory = MANDATORY) => ({ indexVersion: '4725/2022', points: pts(points), mandatory });
-
-const A = `id status version revision submittedLate returnComment overallLevel group1Score group2Score
-  managingUnit { code } selfScore { overallLevel } evaluatedScore { overallLevel groups { score } } allowedActions`;
-const RESULT = `__typename ... on WorkflowError { code message answerErrors { code target } } ... on Mutation`;
-const m = (name: string, args: string, sig: string) =>
-  `mutation(${sig}) { ${name}(${args}) { ${RESULT}${name[0]!.toUpperCase()}${name.slice(1)}Success { data { ${A} } } } }`;
-const SAVE = m('saveSelfAssessment', 'schoolId: $s, schoolYear: $y, expectedVersion: $v, answers: $a, evidence: $e',
-  '$s: ID!, $y: String!, $v: Int, $a: MaturityAnswersInput!, $e: [MaturityEvidenceInput!]');
-const STEP = (name: string) => m(name, 'id: $id, expectedVersion: $v', '$id: ID!, $v: Int!');
-const RETURN = m('returnAssessment', 'id: $id, expectedVersion: $v, comment: $c', '$id: ID!, $v: Int!, $c: String!');
-const EVALUATE = m('evaluateAssessment', 'id: $id, expectedVersion: $v, points: $p, mandatory: $md, reasons: $r',
-  '$id: ID!, $v: Int!, $p: [MaturityPointAnswer!]!, $md: [MaturityMandatoryAnswer!]!, $r: [ScoreChangeReasonInput!]');
-const CORRECT = m('correctAssessment', 'id: $id, reason: $r', '$id: ID!, $r: String!');
-
-type Outcome = { __typename: string; code?: string; message?: string; answerErrors?: { code: string; target: string }[]; data?: Record<string, any> };
-
-async function signIn(username: string, password = DEMO_PASSWORD): Promise<string> {
-  const { body } = await gql(server.url, `mutation($u: String!, $p: String!) { login(username: $u, password: $p) {
-    __typename ... on MutationLoginSuccess { data { token } } ... on AuthError { code message } } }`, { u: username, p: password });
-  const r = body.data.login;
-  if (r.__typename !== 'MutationLoginSuccess') throw new Error(`login ${username}: ${r.message}`);
-  return r.data.token;
-}
-async function call(token: string | undefined, query: string, variables: Record<string, unknown>, lang = 'en'): Promise<Outcome> {
-  const { body } = await gql(server.url, query, variables, lang, token);
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return Object.values(body.data as Record<string, Outcome>)[0]!;
-}
-const ok = (o: Outcome) => {
-  expect(o.__typename, o.message).toMatch(/Success$/);
-  return o.data!;
-};
-const refused = (o: Outcome, code: string) => {
-  expect(o.__typename).toBe('WorkflowError');
-  expect(o.code, o.message).toBe(code);
-  return o;
-};
+const { signIn, call } = workflowClient(server);
 
 let tok: Record<'staff' | 'principal' | 'ward' | 'province' | 'planner', string>;
 let schoolA: string;
@@ -225,7 +183,10 @@ describe('permissions', () => {
     const a = ok(await call(staffB, SAVE, { s: schoolB, y: YEAR, v: null, a: answers(DH80) }));
     // School A's staff cannot touch B's assessment by id either.
     refused(await call(tok.staff, SAVE, { s: schoolB, y: YEAR, v: a.version, a: answers(QT60) }), 'OUT_OF_SCOPE');
-    refused(await call(tok.principal, STEP('approveAssessment'), { id: a.id, v: a.version }), 'OUT_OF_SCOPE');
+    refused(await call(tok.staff, SAVE, { s: schoolB, y: YEAR, v: null, a: answers(QT60) }), 'OUT_OF_SCOPE');
+    // By id, a result in progress of another school does not exist for them: no version, no status.
+    const outsider = refused(await call(tok.principal, STEP('approveAssessment'), { id: a.id, v: a.version + 5 }), 'NOT_FOUND');
+    expect(outsider.message).toBe(refused(await call(tok.principal, STEP('approveAssessment'), { id: 'ma-nothing-here', v: 1 }), 'NOT_FOUND').message);
     // B's principal is not seeded: approve and submit straight in SQL-free way with a new account.
     await createAccount(server.ctx.db, { id: 't-head-b', username: 'head.b', displayName: 'Head B', role: 'PRINCIPAL', password: 'pw-hb-123456', schoolId: schoolB });
     const headB = await signIn('head.b', 'pw-hb-123456');
@@ -233,7 +194,8 @@ describe('permissions', () => {
     v = ok(await call(headB, STEP('submitAssessment'), { id: a.id, v })).version;
     // Another ward's staff and the province (which manages upper-secondary schools) cannot review it.
     const wardX = await signIn('ward.x', 'pw-x-123456');
-    refused(await call(wardX, STEP('startAssessmentReview'), { id: a.id, v }), 'OUT_OF_SCOPE');
+    refused(await call(wardX, STEP('startAssessmentReview'), { id: a.id, v }), 'NOT_FOUND');
+    refused(await call(tok.planner, STEP('startAssessmentReview'), { id: a.id, v: v + 1 }), 'NOT_FOUND');
     refused(await call(tok.province, STEP('startAssessmentReview'), { id: a.id, v }), 'OUT_OF_SCOPE');
     // Queues: the school's ward sees it; the other ward does not.
     const Q = `{ reviewQueue(schoolYear: "${YEAR}", status: SUBMITTED) { totalCount edges { node { id school { id } } } } }`;

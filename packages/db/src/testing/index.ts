@@ -1,15 +1,30 @@
-// Test helpers shared by the packages' tests: throwaway databases on the test server.
+// Test helpers shared by the packages' tests: throwaway databases on the test server, or embedded copies.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openPostgres, type Database } from '../connection.ts';
+import { openEmbedded, openPostgres, type Database } from '../connection.ts';
+
+/** Which database a test project runs the API against: a PostgreSQL server, or the embedded PGlite. */
+export type TestProvider = 'postgres' | 'embedded';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** postgresql://… of the test server's maintenance database. */
     adminUrl: string;
-    /** Name of the migrated and seeded template database. */
+    /** Name of the migrated and seeded template database (project "postgres"). */
     templateDb: string;
+    /** Folder of the migrated and seeded embedded database (project "pglite"). */
+    embeddedTemplateDir: string;
+    /** The project's database: the API tests run once per provider (vitest.config.ts). */
+    provider: TestProvider;
   }
+}
+
+/** The provider of the running test project ("postgres" outside a provider project). */
+export function testProvider(): TestProvider {
+  return (inject('provider') as TestProvider | undefined) ?? 'postgres';
 }
 
 export function dbUrl(adminUrl: string, name: string): string {
@@ -28,12 +43,14 @@ export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   }
 }
 
+export type TestDatabase = Database & { url: string; name: string; drop(): Promise<void> };
+
 let counter = 0;
 /**
  * A new database for one test file: empty (nothing, not even PostGIS), or a copy of the seeded template.
  * Dropped by the returned `drop`.
  */
-export async function freshDatabase(opts: { seeded?: boolean; poolSize?: number; onStatement?: (sql: string) => void } = {}): Promise<Database & { url: string; name: string; drop(): Promise<void> }> {
+export async function freshDatabase(opts: { seeded?: boolean; poolSize?: number; onStatement?: (sql: string) => void } = {}): Promise<TestDatabase> {
   const adminUrl = inject('adminUrl');
   const name = `edugis_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   await adminQuery(adminUrl, `CREATE DATABASE ${name}${opts.seeded ? ` TEMPLATE ${inject('templateDb')}` : ''}`);
@@ -47,4 +64,24 @@ export async function freshDatabase(opts: { seeded?: boolean; poolSize?: number;
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   });
+}
+
+/** A copy of the seeded embedded template (project "pglite"), in a temporary folder removed by `drop`. */
+export async function freshEmbedded(opts: { onStatement?: (sql: string) => void } = {}): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'edugis-pglite-'));
+  cpSync(inject('embeddedTemplateDir'), dir, { recursive: true });
+  const db = await openEmbedded(dir, opts);
+  return Object.assign(db, {
+    url: `embedded:${dir}`,
+    name: dir,
+    async drop() {
+      await db.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** A seeded database of the project's provider. */
+export function freshSeeded(opts: { poolSize?: number; onStatement?: (sql: string) => void } = {}): Promise<TestDatabase> {
+  return testProvider() === 'embedded' ? freshEmbedded(opts) : freshDatabase({ seeded: true, ...opts });
 }

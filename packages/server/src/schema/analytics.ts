@@ -577,11 +577,12 @@ builder.queryField('catchmentQuality', (t) =>
     args: { provinceCode: t.arg.string({ required: true }), schoolYear: t.arg.string({ required: true }), entryGrade: t.arg.int({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const parent = (await checkParent(ctx, args.provinceCode))!;
-      // PGlite's GEOS aborts on these overlays in a way no SQL can catch (see migration 0008).
-      if (database().kind === 'embedded') throw userError(ctx.lang, 'error.catchmentNeedsServer');
       if (![1, 6, 10].includes(args.entryGrade)) throw userError(ctx.lang, 'error.invalidEntryGrade', { grade: args.entryGrade });
       const years = await zoneYears();
       if (!years.includes(args.schoolYear)) throw userError(ctx.lang, 'error.unknownSchoolYear', { year: args.schoolYear.slice(0, 20), known: years.join(', ') });
+      // PGlite's GEOS aborts on these overlays in a way no SQL can catch (see migration 0008). Checked after the
+      // arguments, so a mistake in them is named on the embedded database too.
+      if (database().kind === 'embedded') throw userError(ctx.lang, 'error.catchmentNeedsServer');
       return cached(`quality:${parent}:${args.schoolYear}:${args.entryGrade}`, async () => {
         const ofYear = sql`ez.school_year = ${args.schoolYear} AND ez.entry_grade = ${args.entryGrade}::int AND ez.area IS NOT NULL`;
         // Gaps: each ward minus the union of its own schools' zones and of the zones that reach into it from

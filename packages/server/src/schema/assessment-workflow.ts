@@ -11,6 +11,7 @@ import {
 import { builder, MAX_PAGE_SIZE, type Context } from '../builder.ts';
 import { canSeeDrafts, schoolPlaces, type SchoolPlace } from '../auth.ts';
 import { prisma } from '../db.ts';
+import { BusyError, writeTransaction, type Tx } from '../transactions.ts';
 import { authError, userError, WorkflowError, type WorkflowErrorCode } from '../errors.ts';
 import { translator } from '../i18n.ts';
 import { Account, RoleEnum } from './account.ts';
@@ -256,7 +257,8 @@ builder.objectType(WorkflowError, {
   name: 'WorkflowError',
   description: 'A refused step, with a stable code and a translated message. Nothing was saved. Codes: NOT_SIGNED_IN, NOT_FOUND, ' +
     'PUBLISHED_IS_FINAL, OUT_OF_ORDER, WRONG_ROLE, OUT_OF_SCOPE, COMMENT_REQUIRED, REASON_REQUIRED, STALE_VERSION, INVALID_ANSWERS ' +
-    '(see answerErrors), INVALID_EVIDENCE, NO_MANAGING_UNIT, ALREADY_CORRECTED, INVALID_SCHOOL_YEAR, TEXT_TOO_LONG.',
+    '(see answerErrors), INVALID_EVIDENCE, NO_MANAGING_UNIT, ALREADY_CORRECTED, INVALID_SCHOOL_YEAR, TEXT_TOO_LONG, BUSY (the server could not ' +
+    'run the step now, e.g. hundreds of schools saving at the same second: try again in a moment).',
   fields: (t) => ({
     code: t.exposeString('code'),
     message: t.exposeString('message'),
@@ -334,12 +336,23 @@ function diff(before: Answers | null, after: Answers, evBefore: Evidence[] | nul
   return out;
 }
 
-type Tx = Prisma.TransactionClient;
 interface StepOutcome { data: Prisma.MaturityAssessmentUncheckedUpdateInput; changes?: Change[]; comment?: string | null }
 
+/** A step the server could not run now (busy, timed out): a typed refusal, nothing written. */
+async function step<T>(ctx: Context, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    return await writeTransaction(fn);
+  } catch (err) {
+    if (err instanceof BusyError) throw fail(ctx, 'BUSY', 'error.busy');
+    throw err;
+  }
+}
+
 /**
- * Applies one step in one transaction: lock the row, refuse a wrong role or scope, a published result, a stale
- * version or an out-of-order step (in that order, so a stale screen is told it is stale), apply, audit.
+ * Applies one step in one transaction, every statement on it: lock the row, refuse what the viewer may not see
+ * as not found (an outsider learns neither the version nor the status of an unpublished result), then a wrong
+ * role or scope, a published result, a stale version or an out-of-order step (in that order, so a stale screen
+ * is told it is stale), apply, audit.
  */
 async function applyStep(
   ctx: Context, id: string, expectedVersion: number, action: Action,
@@ -347,11 +360,12 @@ async function applyStep(
   apply: (row: MaturityAssessment, tx: Tx, place: SchoolPlace) => Promise<StepOutcome>,
 ): Promise<MaturityAssessment> {
   const viewer = requireViewer(ctx);
-  return prisma().$transaction(async (tx) => {
-    await tx.$queryRaw(sql`SELECT 1 FROM maturity_assessment WHERE id = ${id} FOR UPDATE`);
+  return step(ctx, async (tx) => {
+    await tx.$queryRaw(sql`SELECT 1 FROM maturity_assessment WHERE id = ${id} FOR UPDATE`); // the one lock of a step
     const row = await tx.maturityAssessment.findUnique({ where: { id } });
     if (!row) throw fail(ctx, 'NOT_FOUND', 'error.assessmentNotFound');
-    const place = (await schoolPlaces([row.schoolId])).get(row.schoolId)!;
+    const place = (await schoolPlaces([row.schoolId], tx)).get(row.schoolId)!;
+    if (row.status !== 'PUBLISHED' && !canSeeDrafts(viewer, place)) throw fail(ctx, 'NOT_FOUND', 'error.assessmentNotFound');
     const d = decide(row.status as Status, action, actorOf(ctx), { schoolId: row.schoolId, managingUnitId: place.managingUnitId ?? '' },
       typeof details === 'function' ? details(row) : details);
     if (!d.ok && ['WRONG_ROLE', 'OUT_OF_SCOPE', 'PUBLISHED_IS_FINAL'].includes(d.refusal.code)) throw refusal(ctx, d.refusal);
@@ -416,11 +430,15 @@ builder.mutationFields((t) => ({
       const result = score(index, answers);
       const stored: StoredAnswers = { points: answers.points as Record<string, number>, mandatory: answers.mandatory as Record<string, boolean> };
 
+      const place = await placeOf(ctx, schoolId);
+      if (!place) throw fail(ctx, 'NOT_FOUND', 'error.unknownSchool', { id: schoolId.slice(0, 60) });
+      // Who may save for this school is decided before its assessment is read: an outsider is refused for who
+      // they are, and learns nothing of the school's result in progress (its version or status).
+      const d = decide('DRAFT', 'saveSelfAssessment', actorOf(ctx), { schoolId, managingUnitId: place.managingUnitId ?? '' });
+      if (!d.ok && !canSeeDrafts(viewer, place)) throw refusal(ctx, d.refusal);
       const existing = await prisma().maturityAssessment.findFirst({ where: { schoolId, schoolYear: args.schoolYear }, orderBy: { revision: 'desc' } });
       if (existing) {
         if (args.expectedVersion == null && existing.status !== 'PUBLISHED') {
-          const place = (await placeOf(ctx, schoolId))!;
-          const d = decide(existing.status as Status, 'saveSelfAssessment', actorOf(ctx), { schoolId, managingUnitId: place.managingUnitId ?? '' });
           if (!d.ok && ['WRONG_ROLE', 'OUT_OF_SCOPE'].includes(d.refusal.code)) throw refusal(ctx, d.refusal);
           throw fail(ctx, 'STALE_VERSION', 'error.versionRequired', { current: existing.version });
         }
@@ -430,14 +448,14 @@ builder.mutationFields((t) => ({
         }));
       }
       // The first save of the year: the assessment is born a DRAFT and saved at once.
-      const place = await placeOf(ctx, schoolId);
-      if (!place) throw fail(ctx, 'NOT_FOUND', 'error.unknownSchool', { id: schoolId.slice(0, 60) });
-      const d = decide('DRAFT', 'saveSelfAssessment', actorOf(ctx), { schoolId, managingUnitId: place.managingUnitId ?? '' });
       if (!d.ok) throw refusal(ctx, d.refusal);
       const id = `ma-${schoolId}-${args.schoolYear}`;
       try {
-        return await prisma().$transaction(async (tx) => {
-          await tx.dataSource.upsert({ where: { id: WORKFLOW_SOURCE.id }, update: {}, create: { ...WORKFLOW_SOURCE, isSynthetic: false } });
+        return await step(ctx, async (tx) => {
+          // Not an upsert: Prisma's find-then-create races when many schools make their first save at once.
+          await tx.$executeRaw(sql`INSERT INTO data_source (id, title, licence, attribution, is_synthetic)
+            VALUES (${WORKFLOW_SOURCE.id}, ${WORKFLOW_SOURCE.title}, ${WORKFLOW_SOURCE.licence}, ${WORKFLOW_SOURCE.attribution}, false)
+            ON CONFLICT (id) DO NOTHING`);
           const created = await tx.maturityAssessment.create({
             data: {
               id, schoolId, schoolYear: args.schoolYear, indexVersion: index.version, status: d.to, version: 1,
@@ -546,12 +564,12 @@ builder.mutationFields((t) => ({
       const viewer = requireViewer(ctx);
       checkText(ctx, args.reason);
       if (!args.reason.trim()) throw fail(ctx, 'REASON_REQUIRED', 'error.correctionReasonRequired');
-      return prisma().$transaction(async (tx) => {
+      return step(ctx, async (tx) => {
         const id = String(args.id);
         await tx.$queryRaw(sql`SELECT 1 FROM maturity_assessment WHERE id = ${id} FOR UPDATE`);
         const old = await tx.maturityAssessment.findUnique({ where: { id } });
-        if (!old || (old.status !== 'PUBLISHED' && !(await draftsVisible(ctx, old.schoolId)))) throw fail(ctx, 'NOT_FOUND', 'error.assessmentNotFound');
-        const place = (await schoolPlaces([old.schoolId])).get(old.schoolId)!;
+        const place = old ? (await schoolPlaces([old.schoolId], tx)).get(old.schoolId) : undefined;
+        if (!old || !place || (old.status !== 'PUBLISHED' && !canSeeDrafts(viewer, place))) throw fail(ctx, 'NOT_FOUND', 'error.assessmentNotFound');
         // Who may correct is who may review: the same rule decides (a submitted result, the review step).
         const who = decide('SUBMITTED', 'startReview', actorOf(ctx), { schoolId: old.schoolId, managingUnitId: place.managingUnitId ?? '' });
         if (!who.ok) throw refusal(ctx, who.refusal);
