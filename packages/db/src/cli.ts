@@ -11,7 +11,7 @@ async function main() {
     const applied = await migrate(db.raw);
     console.log(applied.length ? `migrate: applied ${applied.join(', ')}` : 'migrate: up to date');
     if (cmd === 'seed') {
-      await seed(db, { reset: flags.includes('--reset'), national: flags.includes('--national'), log: console.log });
+      await seed(db, { reset: flags.includes('--reset'), discardUserData: flags.includes('--discard-user-data'), national: flags.includes('--national'), log: console.log });
       await ensureDemoAccounts(db, { log: console.log });
     }
   } finally {

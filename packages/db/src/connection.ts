@@ -1,5 +1,6 @@
 // Opens the database EduGIS runs on: the PostgreSQL/PostGIS server named by DATABASE_URL, or, without one,
 // an embedded PostGIS (PGlite + pglite-postgis) whose data lives in a local folder.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -23,9 +24,9 @@ export interface Database {
   prisma: PrismaClient;
   raw: RawDriver;
   /**
-   * How many write transactions may run at once in this process: half the pool on PostgreSQL, so that reads
-   * always find a free connection while hundreds of schools save at once; one on the embedded database, which
-   * has one connection and runs one transaction at a time anyway.
+   * How many write transactions may run at once in this process: 40 % of the pool on PostgreSQL (analytics
+   * computed afresh take up to another 40 %), so that reads always find a free connection while hundreds of
+   * schools save at once; one on the embedded database, which has one connection and one transaction at a time.
    */
   writeSlots: number;
   /** Runs fn while holding a database-wide lock (pg_advisory_lock): one process at a time, e.g. first starts. */
@@ -47,6 +48,24 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
  * 0.58 against "nguyễn du"); search uses 0.5. Set per connection so a search is one statement, not a transaction.
  */
 export const SEARCH_SIMILARITY_THRESHOLD = 0.5;
+
+/**
+ * The signal of the request a statement is sent for. When the client has gone away, statements not yet sent are
+ * not sent (StatementCancelled): a parent who closed the tab does not keep the database busy. A statement already
+ * running is bounded by statement_timeout.
+ */
+export const statementGuard = new AsyncLocalStorage<AbortSignal>();
+export class StatementCancelled extends Error {
+  override name = 'StatementCancelled';
+  constructor() {
+    super('not sent: the client went away');
+  }
+}
+/** Transaction control always goes through: a COMMIT or ROLLBACK refused would leave the connection mid-transaction. */
+const CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|START TRANSACTION)\b/i;
+function guard(text: string): void {
+  if (statementGuard.getStore()?.aborted && !CONTROL.test(text)) throw new StatementCancelled();
+}
 
 /** A client mistake in configuration: printed as one line, never as a stack trace. */
 export class DatabaseConfigError extends Error {
@@ -124,16 +143,16 @@ export async function openPostgres(databaseUrl: string, opts: PostgresOptions = 
   });
   pool.on('error', () => {}); // idle-client errors surface on the next query instead of crashing the process
   const onStatement = opts.onStatement;
-  if (onStatement) {
-    pool.on('connect', (client) => {
-      const query = client.query.bind(client) as (...a: unknown[]) => unknown;
-      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        const first = args[0] as string | { text?: string };
-        onStatement(typeof first === 'string' ? first : (first?.text ?? ''));
-        return query(...args);
-      };
-    });
-  }
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+    (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const first = args[0] as string | { text?: string };
+      const text = typeof first === 'string' ? first : (first?.text ?? '');
+      guard(text);
+      onStatement?.(text);
+      return query(...args);
+    };
+  });
   // A server that is starting, restarting or not yet reachable (a container started alongside ours) is waited
   // for; a refusal that waiting cannot cure (bad password, no such database) fails at once.
   const deadline = Date.now() + (opts.waitSeconds ?? 0) * 1000;
@@ -160,7 +179,7 @@ export async function openPostgres(databaseUrl: string, opts: PostgresOptions = 
     location: describeUrl(url),
     prisma,
     raw: pgDriver(pool),
-    writeSlots: Math.max(1, Math.floor(poolSize / 2)),
+    writeSlots: Math.max(1, Math.floor(poolSize * 0.4)),
     async exclusive(key, fn) {
       // A session lock needs one connection for its whole life: a dedicated client, not the pool's next one.
       const client = await pool.connect();
@@ -193,14 +212,13 @@ export async function openEmbedded(dir: string, opts: Pick<PostgresOptions, 'onS
   const db = await PGlite.create(abs, { extensions: { postgis, pg_trgm, unaccent } });
   await db.exec(`SET pg_trgm.word_similarity_threshold = ${SEARCH_SIMILARITY_THRESHOLD}`); // one connection: once is enough
   const onStatement = opts.onStatement;
-  if (onStatement) {
-    // Statements outside transactions (what the N+1 tests count) go through the instance's query().
-    const query = db.query.bind(db);
-    db.query = ((text: string, ...rest: unknown[]) => {
-      onStatement(text);
-      return (query as (...a: unknown[]) => unknown)(text, ...rest);
-    }) as typeof db.query;
-  }
+  // Statements outside transactions (what the N+1 tests count, and what a parent's read sends) go through query().
+  const query = db.query.bind(db);
+  db.query = ((text: string, ...rest: unknown[]) => {
+    guard(text);
+    onStatement?.(text);
+    return (query as (...a: unknown[]) => unknown)(text, ...rest);
+  }) as typeof db.query;
   type Q = Pick<typeof db, 'query' | 'exec'>;
   const driver = (q: Q, inTx: boolean): RawDriver => ({
     async exec(sql) {

@@ -86,8 +86,14 @@ export interface SeedOptions {
    * real ward polygons get synthetic ones (about 3,300 communes, about 53,000 schools). Needs the data directory.
    */
   national?: boolean;
-  /** Delete what an earlier seed wrote and load again (only needed when the inputs changed). */
+  /**
+   * Delete what an earlier seed wrote and load again (only needed when the inputs changed). Refused when the
+   * database holds what people entered (assessments, audit log, accounts, demand figures, problem reports)
+   * unless discardUserData is also given.
+   */
   reset?: boolean;
+  /** With reset: also delete what people entered (listed by userData) instead of refusing. */
+  discardUserData?: boolean;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -266,6 +272,28 @@ async function writeSources(tx: Tx, withReal: boolean) {
     ON CONFLICT (id) DO NOTHING`);
 }
 
+/** What people entered, which a reload would delete: a backup is the only way back. */
+export interface UserData { assessments: number; auditEntries: number; accounts: number; demand: number; reports: number }
+
+export async function userData(db: Database): Promise<UserData> {
+  const [r] = await db.prisma.$queryRaw<{ [K in keyof UserData]: number }[]>(sql`
+    SELECT (SELECT count(*)::int FROM maturity_assessment WHERE NOT is_synthetic) AS assessments,
+           (SELECT count(*)::int FROM assessment_audit) AS "auditEntries",
+           (SELECT count(*)::int FROM app_user WHERE NOT is_demo) AS accounts,
+           (SELECT count(*)::int FROM ward_demand) AS demand,
+           (SELECT count(*)::int FROM problem_report) AS reports`);
+  return r!;
+}
+
+/** "12 assessments entered in EduGIS, 80 audit entries, …", or null when there is nothing. */
+export function describeUserData(u: UserData): string | null {
+  const parts = [
+    [u.assessments, 'assessment result(s) entered in EduGIS'], [u.auditEntries, 'audit log entries'], [u.accounts, 'account(s) (demo accounts aside)'],
+    [u.demand, 'demand figure(s) loaded by province staff'], [u.reports, 'problem report(s) from the public'],
+  ].filter(([n]) => (n as number) > 0).map(([n, what]) => `${n} ${what}`);
+  return parts.length ? parts.join(', ') : null;
+}
+
 export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedReport> {
   const t0 = Date.now();
   const log = opts.log ?? (() => {});
@@ -282,21 +310,31 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
   const state = await db.prisma.seedState.findUnique({ where: { id: 1 } });
   if (state && !opts.reset) {
     if (state.fingerprint !== fingerprint) {
-      throw new SeedDataError(`The database was seeded from other inputs (fingerprint ${state.fingerprint.slice(0, 12)}…, now ${fingerprint.slice(0, 12)}…). Run "pnpm seed --reset" to reload it.`);
+      throw new SeedDataError(`The database was seeded from other inputs (fingerprint ${state.fingerprint.slice(0, 12)}…, now ${fingerprint.slice(0, 12)}…). ` +
+        'Run "pnpm seed --reset" to reload it (it refuses, saying what would be lost, when people have entered data; back up first, see README "Backups").');
     }
     log('seed: the database already holds this data; nothing to do');
     return { skipped: true, fingerprint, dataDir, syntheticOnly: state.syntheticOnly, counts: await tableCounts(db), repaired: [], ms: Date.now() - t0 };
   }
   if (!files) log('seed: no data directory found (set EDUGIS_DATA_DIR); seeding SYNTHETIC data only');
+  if (opts.reset && state) {
+    const lost = describeUserData(await userData(db));
+    if (lost && !opts.discardUserData) {
+      throw new SeedDataError(`pnpm seed --reset would delete what people entered: ${lost}. Nothing was changed. ` +
+        'Back up the database first (README "Backups"), then run "pnpm seed --reset --discard-user-data" to reload and delete it.');
+    }
+    if (lost) log(`seed: --discard-user-data: deleting ${lost}`);
+  }
 
   const repaired = await db.prisma.$transaction(async (tx) => {
     await tx.$executeRaw(sql`SET LOCAL statement_timeout = 0`); // a national seed runs statements of minutes
     if (opts.reset) {
+      // Everything that refers to the seeded tables goes with them (accounts, sessions, the audit log, demand
+      // figures, reports, zone facts): checked above, so only demo accounts are lost unless discardUserData.
+      // TRUNCATE, not DELETE: it passes the audit log's append-only row trigger, which guards it against
+      // everything but a full reload by the schema's owner.
       await tx.$executeRaw(sql`DELETE FROM seed_state`);
-      // Accounts and the audit log refer to schools and assessments; TRUNCATE (not DELETE) passes the log's
-      // append-only trigger, which guards it against everything but a full reload.
-      await tx.$executeRaw(sql`TRUNCATE assessment_audit, user_session, app_user`);
-      for (const t of [...SEED_TABLES].reverse()) await tx.$executeRawUnsafe(`DELETE FROM ${t}`); // fixed table names
+      await tx.$executeRawUnsafe(`TRUNCATE ${SEED_TABLES.join(', ')}, demo_accounts_state CASCADE`); // fixed table names
     }
     await writeSources(tx, !!files);
     let fixed: SeedReport['repaired'] = [];

@@ -106,7 +106,7 @@ async function run(label: string, db: Database) {
 const results: boolean[] = [];
 const pg = await benchDatabase('workflow');
 try {
-  results.push(await run('PostgreSQL (pool 10, 5 write slots)', pg.db));
+  results.push(await run('PostgreSQL (pool 10, 4 write slots)', pg.db));
 } finally {
   await pg.drop();
 }

@@ -1,32 +1,39 @@
-// One HTTP server, one port: /graphql, /healthz, /geo/*.geojson and the web app at /.
+// One HTTP server, one port: /graphql, /livez, /readyz, /healthz, /geo/*.geojson, /tiles/* and the web app at /.
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
 import expressStaticGzip from 'express-static-gzip';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import depthLimit from 'graphql-depth-limit';
-import { sql } from '@edugis/prisma-postgis';
-import type { Database } from '@edugis/db';
+import { statementGuard, type Database } from '@edugis/db';
 import { setDatabase } from './db.ts';
 import { bearerToken, placesLoader, viewerForToken } from './auth.ts';
+import { anonymousClient, BUDGETS, costPlugin, costValidationRules, staffClient, type Budgets } from './cost.ts';
 import { currentLang, logUnexpected, maskError, newRequestId, requestScope } from './errors.ts';
 import { schoolsGeoJson, TILE_MAX_ZOOM, wardsGeoJson, wardsTile, type Bbox } from './geo.ts';
-import { pickLang, translator, type Lang } from './i18n.ts';
+import { health, ready } from './health.ts';
+import { maxResponseBytes, securityHeaders, trustProxy } from './http-security.ts';
+import { pickLang, translator } from './i18n.ts';
 import { schema } from './schema/index.ts';
 import type { Context } from './builder.ts';
 
+export { health } from './health.ts';
 export const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
 
 export interface RunningServer {
   url: string;
   port: number;
+  /** Stops taking requests (/readyz says 503 at once), finishes those in flight (up to the grace period), then stops. */
   close(): Promise<void>;
 }
+
+/** How long a shutdown waits for requests in flight (EDUGIS_SHUTDOWN_GRACE_MS, default 25 s; orchestrators allow 30). */
+const SHUTDOWN_GRACE_MS = Number(process.env.EDUGIS_SHUTDOWN_GRACE_MS ?? 25_000) || 25_000;
 
 const MAX_BBOX_SIDE = 3;
 
@@ -55,36 +62,65 @@ function refuseNul(req: Request, res: Response, next: NextFunction) {
   next();
 }
 
-export async function health(db: Database) {
-  try {
-    const [row] = await db.prisma.$queryRaw<{ postgis: string; seeded: boolean; synthetic_only: boolean | null }[]>(sql`
-      SELECT postgis_lib_version() AS postgis, EXISTS (SELECT 1 FROM seed_state) AS seeded,
-             (SELECT synthetic_only FROM seed_state WHERE id = 1) AS synthetic_only`);
-    return {
-      ok: true,
-      body: { status: 'ok', database: { status: 'ok', kind: db.kind, postgis: row!.postgis, seeded: row!.seeded, syntheticOnly: row!.synthetic_only } },
-    };
-  } catch (err) {
-    console.error('[healthz] database check failed:', (err as Error).message);
-    return { ok: false, body: { status: 'error', database: { status: 'down', kind: db.kind } } };
-  }
+/** An answer over the byte cap is replaced by a RESPONSE_TOO_LARGE error (the cost budget keeps this rare). */
+function capResponse(max: number) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    const send = res.send.bind(res);
+    res.send = ((body: unknown) => {
+      if (typeof body === 'string' && body.length > max / 4 && Buffer.byteLength(body) > max) {
+        const message = translator(currentLang())('error.responseTooLarge', { max: Math.round(max / 1024 / 1024) });
+        res.status(413).type('application/json');
+        return send(JSON.stringify({ errors: [{ message, extensions: { code: 'RESPONSE_TOO_LARGE' } }] }));
+      }
+      return send(body as never);
+    }) as typeof res.send;
+    next();
+  };
 }
 
-export async function startServer(db: Database, opts: { port?: number; host?: string; webDist?: string } = {}): Promise<RunningServer> {
+const notFound = (req: Request, res: Response) => {
+  const message = translator(currentLang())('error.notFound') as string;
+  if (req.accepts(['json', 'html']) === 'html') {
+    res.status(404).type('html').send(`<!doctype html><html lang="${currentLang()}"><meta charset="utf-8"><title>404</title><p>${message}</p><p><a href="/">EduGIS</a></p></html>`);
+  } else {
+    res.status(404).json({ error: message });
+  }
+};
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  webDist?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Cost budgets per kind of client (default cost.BUDGETS). */
+  budgets?: Budgets;
+}
+
+export async function startServer(db: Database, opts: ServerOptions = {}): Promise<RunningServer> {
+  const env = opts.env ?? process.env;
+  const budgets = opts.budgets ?? BUDGETS;
   setDatabase(db);
+  const state = { draining: false };
   const app = express();
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimit(12)],
+    validationRules: costValidationRules,
     formatError: (formatted, error) => maskError(currentLang(), formatted, error),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }),
+      // Answers are not HTTP-cached by GraphQL hints (the GeoJSON and tile routes set their own headers).
+      ApolloServerPluginCacheControlDisabled(),
+      costPlugin(schema),
+    ],
   });
   await apollo.start();
 
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy(env));
+  app.use(securityHeaders(env));
   app.use(compression());
   // Every request gets an id: in the X-Request-Id header, in a masked error's message and extensions, in the log.
   app.use((req, res, next) => {
@@ -93,8 +129,13 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
     requestScope.run({ lang: pickLang(req.headers['accept-language']), id }, next);
   });
 
+  app.get('/livez', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    const ok = await ready(db, state);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : state.draining ? 'draining' : 'database unavailable' });
+  });
   app.get('/healthz', async (_req, res) => {
-    const h = await health(db);
+    const h = await health(db, state);
     res.status(h.ok ? 200 : 503).json(h.body);
   });
 
@@ -102,13 +143,24 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
     '/graphql',
     express.json({ limit: '1mb' }),
     refuseNul,
+    capResponse(maxResponseBytes(env)),
+    // Statements of a request whose client went away are not sent (see statementGuard).
+    (req, res, next) => {
+      const gone = new AbortController();
+      res.once('close', () => { if (!res.writableFinished) gone.abort(); });
+      res.locals.signal = gone.signal;
+      statementGuard.run(gone.signal, next);
+    },
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const token = bearerToken(req.headers.authorization);
         const viewer = await viewerForToken(token);
+        const ip = req.ip ?? req.socket.remoteAddress ?? '';
+        const signedIn = viewer && viewer !== 'expired' ? viewer : null;
         return {
-          lang: pickLang(req.headers['accept-language']), ip: req.ip ?? req.socket.remoteAddress ?? '',
-          viewer: viewer === 'expired' ? null : viewer, sessionExpired: viewer === 'expired', token, places: placesLoader(), memo: new Map(),
+          lang: pickLang(req.headers['accept-language']), ip,
+          viewer: signedIn, sessionExpired: viewer === 'expired', token, places: placesLoader(), memo: new Map(),
+          signal: res.locals.signal as AbortSignal, client: signedIn ? staffClient(signedIn.id, budgets) : anonymousClient(ip, budgets),
         };
       },
     }),
@@ -166,7 +218,8 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
   const webDist = opts.webDist ?? WEB_DIST;
   if (existsSync(join(webDist, 'index.html'))) {
     // Pre-compressed Brotli/gzip copies written at build time (packages/web/scripts/compress.mjs) when the
-    // browser accepts them; hashed assets never change, so they are cached for a year.
+    // browser accepts them; hashed assets never change, so they are cached for a year. The app has one page, /
+    // (its state is in the query string and the hash): every other path that is not a file is a 404.
     app.use(expressStaticGzip(webDist, {
       enableBrotli: true,
       orderPreference: ['br', 'gz'],
@@ -175,21 +228,18 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
         setHeaders: (res, path) => res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
       },
     }));
-    app.get(/^\/(?!graphql|geo\/|tiles\/|healthz).*/, (_req, res) => res.sendFile(join(webDist, 'index.html')));
   } else {
     app.get('/', (_req, res) => {
       res.status(503).type('text/plain; charset=utf-8').send('The web app is not built. Run: pnpm --filter @edugis/web build');
     });
   }
 
-  app.use((_req, res) => {
-    res.status(404).json({ error: translator(currentLang())('error.notFound') });
-  });
+  app.use(notFound);
   // Last stop for errors: bad JSON bodies are the client's (400); anything else is logged and masked (500).
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     const lang = currentLang();
     if (err.status && err.status >= 400 && err.status < 500) {
-      res.status(err.status).json({ error: err.type === 'entity.parse.failed' ? 'Malformed JSON body' : err.message });
+      res.status(err.status).json({ error: err.type === 'entity.parse.failed' ? 'Malformed JSON body' : err.type === 'entity.too.large' ? 'Request body too large (at most 1 MB)' : err.message });
       return;
     }
     logUnexpected('http', err);
@@ -206,6 +256,9 @@ export async function startServer(db: Database, opts: { port?: number; host?: st
     url: `http://127.0.0.1:${actual}`,
     port: actual,
     async close() {
+      state.draining = true;
+      // The drain plugin stops accepting connections, lets the requests in flight finish (up to the grace
+      // period), then closes what is left.
       await apollo.stop();
     },
   };

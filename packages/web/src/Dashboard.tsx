@@ -201,12 +201,13 @@ export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose 
 
   const exportCsv = () => {
     const table = former && fd ? [...fd.maturityByFormerUnit.units, fd.maturityByFormerUnit.unattributed] : rows;
+    // escapeFormulae: a text cell starting with = + - @ (a name from an import) is written as text, not run by a spreadsheet.
     const csv = Papa.unparse(table.map((r) => ({
       [t('dash.csv.code')]: r.unit.code, [t('dash.csv.name')]: r.unit.fullName, [t('dash.csv.year')]: y, [t('dash.csv.schools')]: r.schoolCount,
       [t('dash.csv.published')]: r.publishedCount, ...(drafts ? { [t('dash.csv.drafts')]: r.draftCount } : {}), [t('dash.csv.level1')]: r.overall.level1, [t('dash.csv.level2')]: r.overall.level2, [t('dash.csv.level3')]: r.overall.level3,
       [t('dash.csv.digitalShare')]: r.digitalSchoolShare, [t('dash.csv.meanG1')]: r.meanGroup1Score, [t('dash.csv.medianG1')]: r.medianGroup1Score,
       [t('dash.csv.meanG2')]: r.meanGroup2Score, [t('dash.csv.medianG2')]: r.medianGroup2Score, [t('dash.csv.thin')]: r.thinData ? 1 : 0,
-    })));
+    })), { escapeFormulae: true });
     download(`edugis-cds-${province}-${y}${drafts ? '-gom-chua-cong-bo' : ''}${former ? '-quan-huyen-cu' : ''}.csv`, 'text/csv;charset=utf-8', `\uFEFF${csv}`); // BOM: spreadsheets read the Vietnamese correctly
   };
   const exportUncovered = async () => {

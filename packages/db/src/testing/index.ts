@@ -50,12 +50,12 @@ let counter = 0;
  * A new database for one test file: empty (nothing, not even PostGIS), or a copy of the seeded template.
  * Dropped by the returned `drop`.
  */
-export async function freshDatabase(opts: { seeded?: boolean; poolSize?: number; onStatement?: (sql: string) => void } = {}): Promise<TestDatabase> {
+export async function freshDatabase(opts: { seeded?: boolean; poolSize?: number; onStatement?: (sql: string) => void; statementTimeoutMs?: number } = {}): Promise<TestDatabase> {
   const adminUrl = inject('adminUrl');
   const name = `edugis_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   await adminQuery(adminUrl, `CREATE DATABASE ${name}${opts.seeded ? ` TEMPLATE ${inject('templateDb')}` : ''}`);
   const url = dbUrl(adminUrl, name);
-  const db = await openPostgres(url, { poolSize: opts.poolSize ?? 4, onStatement: opts.onStatement });
+  const db = await openPostgres(url, { poolSize: opts.poolSize ?? 4, onStatement: opts.onStatement, statementTimeoutMs: opts.statementTimeoutMs });
   return Object.assign(db, {
     url,
     name,
@@ -66,10 +66,16 @@ export async function freshDatabase(opts: { seeded?: boolean; poolSize?: number;
   });
 }
 
-/** A copy of the seeded embedded template (project "pglite"), in a temporary folder removed by `drop`. */
-export async function freshEmbedded(opts: { onStatement?: (sql: string) => void } = {}): Promise<TestDatabase> {
+/** A copy of the seeded embedded template's folder (project "pglite"), for a server process to open. */
+export function embeddedCopy(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'edugis-pglite-'));
   cpSync(inject('embeddedTemplateDir'), dir, { recursive: true });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A copy of the seeded embedded template (project "pglite"), in a temporary folder removed by `drop`. */
+export async function freshEmbedded(opts: { onStatement?: (sql: string) => void } = {}): Promise<TestDatabase> {
+  const { dir } = embeddedCopy();
   const db = await openEmbedded(dir, opts);
   return Object.assign(db, {
     url: `embedded:${dir}`,

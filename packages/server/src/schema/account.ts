@@ -59,7 +59,9 @@ builder.queryField('me', (t) =>
 builder.mutationFields((t) => ({
   login: t.field({
     type: SessionRef,
-    description: 'Signs in. Five failed attempts for a username from one address in 15 minutes block it for the rest of that window.',
+    complexity: 20, // an Argon2id verification
+    description: 'Signs in. Five failed attempts for a username from one address in 15 minutes block it for the rest of that window; 20 failures ' +
+      'for a username from addresses it never signed in from block those addresses for an hour; 30 failures from one address block it for 15 minutes.',
     errors: { types: [AuthError] },
     args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_r, { username, password }, ctx) => {

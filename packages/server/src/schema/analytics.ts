@@ -3,6 +3,7 @@
 // trend over the years, a school's peer benchmark, seats against enrolment (and demand) per ward, coverage and
 // catchment quality. Published results count (a published correction replaces the result it corrects); results
 // in progress only with includeDrafts, for staff within their scope.
+import pLimit from 'p-limit';
 import { Prisma } from '@edugis/db';
 import { sql } from '@edugis/prisma-postgis';
 import { indexVersion, parseSchoolYear, schoolYearAt, score, type Answers } from '@edugis/maturity';
@@ -40,18 +41,28 @@ const withDrafts = (years: string[], scope: Prisma.Sql) => sql`
     WHERE a.status <> 'PUBLISHED' AND a.school_year = ANY (${years}::text[]) AND ${scope}
   ) x ORDER BY school_id, school_year, rank DESC`;
 
+/** The longest one analytics statement may run (PostgreSQL; EDUGIS_ANALYTICS_TIMEOUT_MS, default 30 s), and its transaction. */
+export const ANALYTICS_TIMEOUT_MS = Number(process.env.EDUGIS_ANALYTICS_TIMEOUT_MS ?? 30_000) || 30_000;
+
 /**
  * Runs one analytics query with settings for a whole-table aggregate: enough sort memory for the medians (the
- * 4 MB default spills national data to disk) and no JIT (compiling costs more than it saves at this size).
+ * 4 MB default spills national data to disk), no JIT (compiling costs more than it saves at this size) and a
+ * statement timeout of its own: a query past it is stopped and answered TIMEOUT, never left holding a connection.
  */
 async function aggregate<T>(query: Prisma.Sql): Promise<T[]> {
-  const [, , rows] = await prisma().$transaction([
-    prisma().$executeRaw(sql`SET LOCAL work_mem = '64MB'`),
-    prisma().$executeRaw(sql`SET LOCAL jit = off`),
-    prisma().$queryRaw<T[]>(query),
-  ]);
-  return rows as T[];
+  return prisma().$transaction(async (tx) => {
+    await tx.$executeRaw(sql`SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true),
+      set_config('statement_timeout', ${String(ANALYTICS_TIMEOUT_MS)}, true)`);
+    return tx.$queryRaw<T[]>(query);
+  }, { maxWait: 10_000, timeout: ANALYTICS_TIMEOUT_MS + 5_000 });
 }
+
+/**
+ * Analytics computed afresh run at most this many at once per process (each may take a core and two connections
+ * for hundreds of milliseconds): a burst of different questions queues here instead of taking the whole pool
+ * from parents' reads. The same question asked at once is computed once (cached() shares the promise).
+ */
+const heavyLine = pLimit(2);
 
 interface Filters { level?: string | null; ownership?: string | null }
 interface UnitYearRow {
@@ -83,7 +94,7 @@ async function cached<T>(key: string, compute: () => Promise<T>, family: CacheFa
   }
   let p = c.entries.get(key) as Promise<T> | undefined;
   if (!p) {
-    p = compute();
+    p = heavyLine(compute);
     c.entries.set(key, p);
     p.catch(() => c.entries.delete(key));
   }
@@ -260,6 +271,7 @@ function withPrevious(rows: UnitYearRow[], year: string): UnitMaturity[] {
 builder.queryFields((t) => ({
   maturityByUnit: t.field({
     type: [UnitMaturityRef],
+    complexity: (args) => ({ field: args.includeDrafts ? 200 : 100, multiplier: args.unitCodes?.length ? 6 : 10 }),
     description: 'One row per unit: the provinces of the country (no parentCode) or the wards of a province (parentCode "79"), or only the ' +
       `units named in unitCodes (2 to ${MAX_COMPARE}, to compare them side by side). Published results only, on today's units.`,
     args: {
@@ -288,6 +300,7 @@ builder.queryFields((t) => ({
   }),
   maturityTrend: t.field({
     type: [UnitMaturityRef],
+    complexity: { field: 50, multiplier: 5 },
     description: 'One unit (a province by its 2-digit code, or a ward by its 5-digit code) over every school year with published results, oldest first.',
     args: {
       unitCode: t.arg.string({ required: true }), level: t.arg({ type: SchoolLevel, required: false }), ownership: t.arg({ type: Ownership, required: false }),
@@ -327,6 +340,7 @@ const FormerUnits = builder.objectRef<{ rows: UnitMaturity[]; unattributed: Unit
 
 builder.queryField('maturityByFormerUnit', (t) =>
   t.field({
+    complexity: 100,
     type: FormerUnits,
     description: `The same figures as maturityByUnit for the wards of a province, on the districts as they then were (school years up to ${LAST_FORMER_YEAR}).`,
     args: {
@@ -367,6 +381,7 @@ const PeerBenchmark = builder.objectRef<PeerRow>('PeerBenchmark').implement({
 
 builder.prismaObjectField('School', 'peerBenchmark', (t) =>
   t.field({
+    complexity: 20,
     type: PeerBenchmark,
     nullable: true,
     description: 'Null when the school has no published result that year.',
@@ -432,6 +447,7 @@ const WardCapacity = builder.objectRef<CapacityRow>('WardCapacity').implement({
 
 builder.queryField('capacityByWard', (t) =>
   t.field({
+    complexity: { field: 30, multiplier: 10 },
     type: [WardCapacity],
     description: 'Per ward of a province, for one school level: schools, seats, enrolment, fill rate and an over/under-capacity flag.',
     args: {
@@ -485,13 +501,15 @@ const WardCoverage = builder.objectRef<CoverageRow>('WardCoverage').implement({
     areaKm2: t.exposeFloat('area_km2'),
     coveredKm2: t.exposeFloat('covered_km2'),
     coveredShare: t.float({ resolve: (r) => (r.area_km2 > 0 ? Math.round((r.covered_km2 / r.area_km2) * 10000) / 10000 : 0) }),
-    uncovered: t.field({ type: 'GeoJSON', nullable: true, description: 'The part farther than the distance from every such school (with withGeometry: true).', resolve: (r) => r.uncovered }),
+    uncovered: t.field({ type: 'GeoJSON', nullable: true, complexity: 5, description: 'The part farther than the distance from every such school (with withGeometry: true).', resolve: (r) => r.uncovered }),
   }),
 });
 
 builder.queryField('coverage', (t) =>
   t.field({
     type: [WardCoverage],
+    // Thousands of buffers unioned per ward; the farther, the more of them (and the bigger the uncovered shapes).
+    complexity: (args) => ({ field: 1_000 + Math.min(10_000, Math.max(0, args.distanceMeters)) / 10 + (args.withGeometry ? 1_500 : 0), multiplier: 10 }),
     description: `Per ward of a province: the share of its area within distanceMeters (0 < d ≤ ${MAX_COVERAGE_DISTANCE}) of a school teaching the level, e.g. 1000 m for primary.`,
     args: {
       provinceCode: t.arg.string({ required: true }), level: t.arg({ type: SchoolLevel, required: true }),
@@ -572,6 +590,7 @@ builder.queryField('catchmentYears', (t) =>
 
 builder.queryField('catchmentQuality', (t) =>
   t.field({
+    complexity: 1_500,
     type: CatchmentQuality,
     description: 'Gaps, overlaps, schools outside their own zone and zones crossing ward boundaries, for a province, school year and entry grade (1, 6 or 10).',
     args: { provinceCode: t.arg.string({ required: true }), schoolYear: t.arg.string({ required: true }), entryGrade: t.arg.int({ required: true }) },
@@ -675,6 +694,7 @@ const UnmetCriteria = builder.objectRef<{ schoolsWithAnswers: number; items: Unm
 
 builder.queryField('unmetCriteria', (t) =>
   t.field({
+    complexity: 30,
     type: UnmetCriteria,
     description: 'The criteria most often unmet in a province (2-digit code) or ward (5-digit code): what stands between its schools and their next level, from published results.',
     args: { unitCode: t.arg.string({ required: true }), schoolYear: t.arg.string({ required: true }), limit: t.arg.int({ required: false, defaultValue: 10 }) },

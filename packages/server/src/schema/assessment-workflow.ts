@@ -8,6 +8,7 @@ import {
   allowedActions, decide, deadlinesFor, indexVersion, isLate, parseSchoolYear, schoolYearAt, score, validateAnswers,
   type Action, type Actor, type Answers, type IndexVersion, type ScoreResult, type Status,
 } from '@edugis/maturity';
+import { pageCost } from '../cost.ts';
 import { builder, MAX_PAGE_SIZE, type Context } from '../builder.ts';
 import { canSeeDrafts, schoolPlaces, type SchoolPlace } from '../auth.ts';
 import { prisma } from '../db.ts';
@@ -217,6 +218,7 @@ builder.queryFields((t) => ({
   reviewQueue: t.prismaConnection({
     type: 'MaturityAssessment',
     cursor: 'id',
+    complexity: (args) => ({ field: 5, multiplier: pageCost(args) }),
     description: `The assessments submitted to your unit (ward/province staff; admins see all), oldest submission first, at most ${MAX_PAGE_SIZE} a page. ` +
       'Filters: schoolYear, status (default: everything submitted and not yet published), wardCode (the school\'s ward), level (overall result) and late.',
     args: {

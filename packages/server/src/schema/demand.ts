@@ -26,6 +26,7 @@ function loader(ctx: Context) {
 
 builder.mutationField('loadWardDemand', (t) =>
   t.field({
+    complexity: 50,
     type: 'Int',
     description: `Province staff (their province's wards) or admins: sets the number of children of a level's age living in each listed ward ` +
       `for a school year (1–${MAX_DEMAND_ROWS} rows, 0–${MAX_CHILDREN} children each), replacing earlier figures for those wards; returns how many were written.`,

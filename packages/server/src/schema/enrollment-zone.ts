@@ -82,6 +82,7 @@ function formatMeters(m: number, lang: Lang) {
 builder.queryField('enrollmentZonesAt', (t) =>
   t.field({
     type: ZoneLookup,
+    complexity: 10,
     description:
       'The admission zones that contain a point, for each entry grade (1, 6, and 10 where zones exist), with the school, the straight-line ' +
       'distance and a plain-language explanation. When no zone or several zones contain the point this is said, with the nearest candidates. ' +

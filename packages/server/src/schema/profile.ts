@@ -2,7 +2,7 @@
 // and "report a problem" (stored for staff to moderate).
 import { createHash, randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { limiter, take } from '../shared-state.ts';
 import { sql } from '@edugis/prisma-postgis';
 import { builder } from '../builder.ts';
 import { prisma } from '../db.ts';
@@ -31,6 +31,7 @@ builder.prismaObjectField('School', 'zones', (t) =>
 builder.prismaObjectField('EnrollmentZone', 'geometry', (t) =>
   t.loadable({
     type: 'GeoJSON',
+    complexity: 5,
     nullable: true,
     description: 'The zone\'s area as GeoJSON, simplified to about 2 m for display.',
     load: async (ids: string[]) => {
@@ -79,12 +80,14 @@ const ProblemReportRef = builder.objectRef<{ id: string; status: string; created
 
 export const MAX_REPORT_LENGTH = 2000;
 const REPORTS_PER_HOUR = 5;
-const reportLimiter = new RateLimiterMemory({ points: REPORTS_PER_HOUR, duration: 3600 });
+// Keyed by address (kept at most an hour, in memory or Redis): shared by every server process.
+const reportLimiter = limiter('problem-report', { points: REPORTS_PER_HOUR, duration: 3600 });
 // Random per process: the hash can rate-limit an address but cannot be matched to it later or across restarts.
 const hashSalt = randomUUID();
 
 builder.mutationField('reportProblem', (t) =>
   t.field({
+    complexity: 5,
     type: ProblemReportRef,
     description:
       `Reports that a school's location or zone is wrong. \`message\` 1–${MAX_REPORT_LENGTH} characters; for WRONG_LOCATION, ` +
@@ -106,11 +109,7 @@ builder.mutationField('reportProblem', (t) =>
       const school = schoolId.length <= 200 ? await prisma().school.findUnique({ where: { id: schoolId }, select: { id: true } }) : null;
       if (!school) throw userError(ctx.lang, 'error.unknownSchool', { id: schoolId.slice(0, 60) });
       const reporterHash = createHash('sha256').update(`${hashSalt}:${ctx.ip}`).digest('hex');
-      try {
-        await reportLimiter.consume(reporterHash);
-      } catch {
-        throw userError(ctx.lang, 'error.tooManyReports', { max: REPORTS_PER_HOUR }, 'RATE_LIMITED');
-      }
+      if ((await take(reportLimiter, ctx.ip)) !== null) throw userError(ctx.lang, 'error.tooManyReports', { max: REPORTS_PER_HOUR }, 'RATE_LIMITED');
       const id = randomUUID();
       const [row] = await prisma().$queryRaw<{ id: string; status: string; created_at: Date }[]>(sql`
         INSERT INTO problem_report (id, school_id, kind, message, location, reporter_hash)

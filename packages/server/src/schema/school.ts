@@ -1,6 +1,7 @@
 import type { Point } from 'geojson';
 import { sql, type Sql } from '@edugis/prisma-postgis';
 import { checkDistance, checkLimit, checkPoint, walkingMinutes } from './geo-args.ts';
+import { limitCost, pageCost } from '../cost.ts';
 import { builder, MAX_PAGE_SIZE } from '../builder.ts';
 import { prisma, spatial } from '../db.ts';
 import { rethrowSpatial, userError } from '../errors.ts';
@@ -79,6 +80,7 @@ export const School = builder.prismaObject('School', {
       resolve: (school) => school.id,
     }),
     maturityResults: t.relation('assessments', {
+      complexity: { field: 1, multiplier: 5 }, // one per school year: four or five
       description: 'Published QĐ 4725 results, newest school year first: one per year (a published correction replaces the result it corrects; see `assessments` for the history).',
       query: { where: { status: 'PUBLISHED', corrections: { none: { status: 'PUBLISHED' } } }, orderBy: { schoolYear: 'desc' } },
     }),
@@ -91,6 +93,7 @@ builder.queryFields((t) => ({
   schools: t.prismaConnection({
     type: 'School',
     cursor: 'id',
+    complexity: (args) => ({ field: 5, multiplier: pageCost(args) }),
     totalCount: async (_root, args, ctx) => prisma().school.count({ where: await schoolWhere(args, ctx) }),
     description:
       `Schools, ordered by id, a page at a time (first/after; at most ${MAX_PAGE_SIZE} a page). Filters combine with AND: ` +
@@ -122,6 +125,7 @@ builder.queryFields((t) => ({
   }),
   wards: t.prismaField({
     type: ['AdminUnit'],
+    complexity: { field: 5, multiplier: 20 }, // HCMC has 168 wards; a selection's cost counts 20 of them
     description: 'Today\'s wards/communes of a province (default 79, Ho Chi Minh City), by code.',
     args: { provinceCode: t.arg.string({ required: false, defaultValue: '79' }) },
     resolve: (query, _root, args, ctx) => {
@@ -211,6 +215,7 @@ export async function nearestOf(
 builder.queryField('nearestSchools', (t) =>
   t.field({
     type: [NearbySchool],
+    complexity: (args) => ({ field: 5, multiplier: limitCost(args.limit, 5, 100) }),
     description:
       'The nearest schools of a level to a point, nearest first, each with `distanceMeters` (straight line, metres on the geography) ' +
       'and an estimated walking time. Filters: `ownership`, `digitalSchool` (latest published QĐ 4725 result at Mức 2 or above), ' +

@@ -1,6 +1,7 @@
 // Accent-, case- and typo-tolerant search over school names, today's wards and pre-2025 wards, in PostgreSQL
 // (unaccent + pg_trgm word similarity, GIN-indexed; see migration 0002). Parameterised only.
 import { sql } from '@edugis/prisma-postgis';
+import { limitCost } from '../cost.ts';
 import { builder } from '../builder.ts';
 import { prisma } from '../db.ts';
 import { userError } from '../errors.ts';
@@ -37,6 +38,7 @@ export const MAX_SEARCH_LENGTH = 200;
 builder.queryField('search', (t) =>
   t.field({
     type: [Hit],
+    complexity: (args) => ({ field: 10, multiplier: limitCost(args.limit, 10, 50) }),
     description:
       'Finds schools, today\'s wards/communes and pre-2025 wards by name, ignoring accents and case and tolerating typos: "nguyen du" finds ' +
       '"Nguyễn Du", "tieu hoc ben thanh" finds "Trường Tiểu học Bến Thành", "Phường 12, Quận 3" finds that former ward and the wards it went into. ' +
