@@ -19,6 +19,8 @@ export interface RawDriver {
 
 export interface Database {
   kind: 'postgres' | 'embedded';
+  /** The role requests run as when not the login user's own (see asAppRole). */
+  role: string | null;
   /** Where the data is, for /healthz and logs (never contains a password). */
   location: string;
   prisma: PrismaClient;
@@ -29,6 +31,11 @@ export interface Database {
    * schools save at once; one on the embedded database, which has one connection and one transaction at a time.
    */
   writeSlots: number;
+  /**
+   * The same database with statements run as another role: a new pool on PostgreSQL (this one stays the owner's),
+   * the same single connection switched on the embedded database.
+   */
+  reopenAs(role: string): Promise<Database>;
   /** Runs fn while holding a database-wide lock (pg_advisory_lock): one process at a time, e.g. first starts. */
   exclusive<T>(key: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -126,6 +133,8 @@ export interface PostgresOptions {
   waitSeconds?: number;
   /** Called before each retry while waiting for the server. */
   onWait?: (line: string) => void;
+  /** Run every statement as this role (SET ROLE at connect), e.g. APP_ROLE. */
+  role?: string;
   /** Called with the text of every statement sent (for tests that count queries, e.g. against N+1). */
   onStatement?: (sql: string) => void;
 }
@@ -139,7 +148,8 @@ export async function openPostgres(databaseUrl: string, opts: PostgresOptions = 
     max: poolSize,
     // A request waits this long for a free connection before it is answered "busy" (never forever).
     connectionTimeoutMillis: 10_000,
-    options: `-c pg_trgm.word_similarity_threshold=${SEARCH_SIMILARITY_THRESHOLD} -c statement_timeout=${statementTimeout}`,
+    options: `-c pg_trgm.word_similarity_threshold=${SEARCH_SIMILARITY_THRESHOLD} -c statement_timeout=${statementTimeout}` +
+      (opts.role && /^[a-z_][a-z0-9_]*$/.test(opts.role) ? ` -c role=${opts.role}` : ''),
   });
   pool.on('error', () => {}); // idle-client errors surface on the next query instead of crashing the process
   const onStatement = opts.onStatement;
@@ -174,8 +184,11 @@ export async function openPostgres(databaseUrl: string, opts: PostgresOptions = 
     }
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const reopenAs = (role: string) => openPostgres(databaseUrl, { ...opts, role, waitSeconds: 0 });
   return {
+    reopenAs,
     kind: 'postgres',
+    role: opts.role ?? null,
     location: describeUrl(url),
     prisma,
     raw: pgDriver(pool),
@@ -233,12 +246,20 @@ export async function openEmbedded(dir: string, opts: Pick<PostgresOptions, 'onS
     },
   });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
-  return {
+  const embedded: Database = {
     kind: 'embedded',
+    role: null,
     location: abs,
     prisma,
     raw: driver(db, false),
     writeSlots: 1,
+    // One connection: switching it switches everything sent after (see asAppRole).
+    async reopenAs(role) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`not a role name: ${role}`);
+      await db.exec(`SET ROLE ${role}`);
+      embedded.role = role;
+      return embedded;
+    },
     // One process owns an embedded folder (PGlite locks it), so there is nobody to exclude.
     exclusive: (_key, fn) => fn(),
     async close() {
@@ -246,6 +267,23 @@ export async function openEmbedded(dir: string, opts: Pick<PostgresOptions, 'onS
       await db.close();
     },
   };
+  return embedded;
+}
+
+/** The role the application's requests run as (migration 0012): it cannot truncate, delete results or rewrite the audit log. */
+export const APP_ROLE = 'edugis_app';
+
+/**
+ * The database as the application should use it: as APP_ROLE when the role exists and the login user may take
+ * it, else (a user who may not create roles) as the owner, with a warning to log. Migrate and seed before this.
+ */
+export async function asAppRole(db: Database): Promise<{ db: Database; warning: string | null }> {
+  const [r] = await db.raw.query<{ ok: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AND pg_has_role(session_user, $1, 'MEMBER') AS ok`, [APP_ROLE]);
+  if (!r?.ok) {
+    return { db, warning: `role ${APP_ROLE} is not available to this login (it could not be created: no CREATEROLE), so requests run with the owner's privileges; see README "Database roles"` };
+  }
+  return { db: await db.reopenAs(APP_ROLE), warning: null };
 }
 
 /** DATABASE_URL when set, else the embedded database in EDUGIS_EMBEDDED_DIR (default ./.data/pglite). */

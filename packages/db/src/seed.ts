@@ -333,8 +333,12 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
       // figures, reports, zone facts): checked above, so only demo accounts are lost unless discardUserData.
       // TRUNCATE, not DELETE: it passes the audit log's append-only row trigger, which guards it against
       // everything but a full reload by the schema's owner.
+      // The wall against truncating results and the audit log (migration 0012) is lifted for this transaction only.
       await tx.$executeRaw(sql`DELETE FROM seed_state`);
-      await tx.$executeRawUnsafe(`TRUNCATE ${SEED_TABLES.join(', ')}, demo_accounts_state CASCADE`); // fixed table names
+      const guards = ['assessment_audit', 'maturity_assessment'];
+      for (const t of guards) await tx.$executeRawUnsafe(`ALTER TABLE ${t} DISABLE TRIGGER ${t}_no_truncate`); // fixed names
+      await tx.$executeRawUnsafe(`TRUNCATE ${SEED_TABLES.join(', ')}, demo_accounts_state CASCADE`);
+      for (const t of guards) await tx.$executeRawUnsafe(`ALTER TABLE ${t} ENABLE TRIGGER ${t}_no_truncate`);
     }
     await writeSources(tx, !!files);
     let fixed: SeedReport['repaired'] = [];

@@ -3,27 +3,17 @@
 //   per province, so a view downloads only the wards it shows, at the detail its zoom needs (this works on the
 //   embedded database too, which has no ST_AsMVT);
 // - schools as GeoJSON points, for a province or a bounding box (the map asks for its view plus a margin).
-// Built once per process and kept: the data only changes with a reseed, which restarts the server.
+// Built once per data generation (cache.ts): a ward redrawn or a result published is served at the next request,
+// by every server process.
 import GeoJSONVT from 'geojson-vt';
 import vtpbf from 'vt-pbf';
 import { sql, type Sql } from '@edugis/prisma-postgis';
+import { cached } from './cache.ts';
 import { prisma } from './db.ts';
-
-const cache = new Map<string, Promise<unknown>>();
-
-function cached<T>(key: string, build: () => Promise<T>): Promise<T> {
-  let hit = cache.get(key) as Promise<T> | undefined;
-  if (!hit) {
-    hit = build();
-    hit.catch(() => cache.delete(key));
-    cache.set(key, hit);
-  }
-  return hit;
-}
 
 /** Today's wards of a province, simplified (~11 m) for display, as a FeatureCollection string (the export). */
 export function wardsGeoJson(provinceCode: string): Promise<string> {
-  return cached(`wards:${provinceCode}`, () => wardsCollection(provinceCode, 0.0001, 5));
+  return cached(`geo:wards:${provinceCode}`, () => wardsCollection(provinceCode, 0.0001, 5), 'geometry');
 }
 
 async function wardsCollection(provinceCode: string, tolerance: number, digits: number): Promise<string> {
@@ -41,12 +31,12 @@ export const TILE_MAX_ZOOM = 14;
 
 /** One vector tile (layer "wards"; properties code, name, nameEn, synthetic) or null when it holds nothing. */
 export async function wardsTile(provinceCode: string, z: number, x: number, y: number): Promise<Uint8Array | null> {
-  const index = await cached(`wards-vt:${provinceCode}`, async () => {
+  const index = await cached(`geo:wards-vt:${provinceCode}`, async () => {
     const fc = JSON.parse(await wardsCollection(provinceCode, 0.00002, 6)) as GeoJSON.FeatureCollection;
     // Vector tile ids must be integers: the client promotes the `code` property to the feature id instead.
     for (const f of fc.features) delete f.id;
     return new GeoJSONVT(fc, { maxZoom: TILE_MAX_ZOOM, indexMaxZoom: 6, tolerance: 3, buffer: 64 });
-  });
+  }, 'geometry');
   const tile = index.getTile(z, x, y);
   if (!tile || tile.features.length === 0) return null;
   return vtpbf.fromGeojsonVt({ wards: tile }, { version: 2 });
@@ -60,7 +50,8 @@ export type Bbox = [number, number, number, number];
  */
 export function schoolsGeoJson(where: { provinceCode: string } | { bbox: Bbox }): Promise<string> {
   const build = () => schoolsCollection('bbox' in where ? sql`ST_Intersects(s.location, ST_MakeEnvelope(${where.bbox[0]}::float8, ${where.bbox[1]}::float8, ${where.bbox[2]}::float8, ${where.bbox[3]}::float8, 4326))` : sql`w.province_code = ${where.provinceCode}`);
-  return 'bbox' in where ? build() : cached(`schools:${where.provinceCode}`, build);
+  // 'results': the digital flag follows publications, the points follow schools (both bump it).
+  return 'bbox' in where ? build() : cached(`geo:schools:${where.provinceCode}`, build, 'results');
 }
 
 async function schoolsCollection(filter: Sql): Promise<string> {

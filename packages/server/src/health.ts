@@ -17,7 +17,11 @@ export async function health(db: Database, state: { draining: boolean } = { drai
       ok: !state.draining,
       body: {
         status: state.draining ? 'draining' : 'ok',
-        database: { status: 'ok', kind: db.kind, postgis: row!.postgis, seeded: row!.seeded, syntheticOnly: row!.synthetic_only },
+        database: {
+          status: 'ok', kind: db.kind, postgis: row!.postgis, seeded: row!.seeded, syntheticOnly: row!.synthetic_only,
+          // The role requests run as: the application's (migration 0012), or the owner's when it is not available.
+          role: db.role ?? 'owner',
+        },
         limits: sharedStateKind(),
         demoAccounts: demo.length
           ? { count: demo.length, usernames: demo, warning: 'Demo accounts with the public password "edugis-demo" exist: anyone can sign in as them. Delete or disable them before real use.' }

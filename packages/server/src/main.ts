@@ -1,5 +1,5 @@
 // pnpm start: open the database (DATABASE_URL, or the embedded PostGIS), migrate, seed if empty, serve.
-import { DatabaseConfigError, MigrationError, SeedDataError, openDatabase } from '@edugis/db';
+import { DatabaseConfigError, MigrationError, SeedDataError, asAppRole, openDatabase } from '@edugis/db';
 import { startServer } from './app.ts';
 import { prepare } from './prepare.ts';
 
@@ -7,9 +7,13 @@ async function main() {
   const t0 = Date.now();
   const port = process.env.PORT ? Number(process.env.PORT) : 4000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DatabaseConfigError(`PORT must be a number from 0 to 65535 (got "${process.env.PORT}").`);
-  const db = await openDatabase(process.env, { onWait: console.log });
-  console.log(`database: ${db.kind === 'embedded' ? `embedded PostGIS (PGlite) in ${db.location}` : `PostgreSQL at ${db.location}`} (${Date.now() - t0} ms)`);
-  await prepare(db, console.log);
+  const owner = await openDatabase(process.env, { onWait: console.log });
+  console.log(`database: ${owner.kind === 'embedded' ? `embedded PostGIS (PGlite) in ${owner.location}` : `PostgreSQL at ${owner.location}`} (${Date.now() - t0} ms)`);
+  await prepare(owner, console.log);
+  // Migrated and seeded as the owner; requests run as the application's role (migration 0012).
+  const { db, warning } = await asAppRole(owner);
+  if (db !== owner) await owner.close();
+  console.log(warning ? `WARNING: ${warning}` : `database: requests run as role ${db.role}`);
   const server = await startServer(db, { port });
   console.log(`EduGIS ready in ${Date.now() - t0} ms: http://localhost:${server.port}/  (GraphQL /graphql, health /healthz)`);
   let stopping = false;

@@ -44,7 +44,8 @@ export async function closeSharedStore(): Promise<void> {
 }
 
 /**
- * A limiter of `points` per `duration` seconds under a name, shared through Redis when configured. `blockSeconds`
+ * A limiter of `points` per `duration` seconds under a name (keys "<EDUGIS_REDIS_PREFIX, default edugis>:<name>…"
+ * in Redis, so several deployments can share one Redis), shared through Redis when configured. `blockSeconds`
  * keeps a key blocked that long once it went over.
  */
 export function limiter(name: string, opts: { points: number; duration: number; blockSeconds?: number }): RateLimiterAbstract {
@@ -52,7 +53,7 @@ export function limiter(name: string, opts: { points: number; duration: number; 
   const store = sharedStore();
   if (!store) return memory;
   return new RateLimiterRedis({
-    storeClient: store, keyPrefix: `edugis:${name}`, points: opts.points, duration: opts.duration, blockDuration: opts.blockSeconds ?? 0,
+    storeClient: store, keyPrefix: `${process.env.EDUGIS_REDIS_PREFIX || 'edugis'}:${name}`, points: opts.points, duration: opts.duration, blockDuration: opts.blockSeconds ?? 0,
     rejectIfRedisNotReady: true, insuranceLimiter: memory,
   });
 }

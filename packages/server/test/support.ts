@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { freshSeeded, testProvider, type TestDatabase } from '@edugis/db/testing';
+import { asAppRole } from '@edugis/db';
+import { freshSeeded, testProvider, withOwnerFixtures, type TestDatabase } from '@edugis/db/testing';
 import { startServer, type RunningServer, type ServerOptions } from '../src/app.ts';
 import { BUDGETS, type Budgets } from '../src/cost.ts';
 
@@ -20,9 +21,20 @@ export const TEST_BUDGETS: Budgets = {
 
 /** A seeded copy of the template database of the project's provider and the real HTTP server on a free port. */
 export async function startTestServer(opts: { onStatement?: (sql: string) => void; server?: ServerOptions } = {}): Promise<{ db: TestDb; server: RunningServer; stop(): Promise<void> }> {
-  const db = await freshSeeded({ poolSize: 8, onStatement: opts.onStatement });
-  const server = await startServer(db, { port: 0, host: '127.0.0.1', budgets: TEST_BUDGETS, ...opts.server });
-  return { db, server, stop: async () => { await server.close(); await db.drop(); } };
+  const owner = await freshSeeded({ poolSize: 8, onStatement: opts.onStatement });
+  // As in production: the server's requests run as the application's role (migration 0012); fixtures as the owner.
+  const { db: app, warning } = await asAppRole(owner);
+  if (warning) throw new Error(warning);
+  const server = await startServer(app, { port: 0, host: '127.0.0.1', budgets: TEST_BUDGETS, ...opts.server });
+  const db = withOwnerFixtures(owner);
+  return {
+    db, server,
+    stop: async () => {
+      await server.close();
+      if (app !== owner) await app.close();
+      await owner.drop();
+    },
+  };
 }
 
 export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, lang = 'vi', token?: string) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openEmbedded, openPostgres, type Database } from '../connection.ts';
+import { openEmbedded, openPostgres, type Database, type RawDriver } from '../connection.ts';
 
 /** Which database a test project runs the API against: a PostgreSQL server, or the embedded PGlite. */
 export type TestProvider = 'postgres' | 'embedded';
@@ -90,4 +90,24 @@ export async function freshEmbedded(opts: { onStatement?: (sql: string) => void 
 /** A seeded database of the project's provider. */
 export function freshSeeded(opts: { poolSize?: number; onStatement?: (sql: string) => void } = {}): Promise<TestDatabase> {
   return testProvider() === 'embedded' ? freshEmbedded(opts) : freshDatabase({ seeded: true, ...opts });
+}
+
+/**
+ * On the embedded database the server's one connection runs as the application's role (asAppRole); test fixtures
+ * (inserting a province, renaming a ward) are the owner's work: each runs in a transaction of its own that sets
+ * the role back for that transaction only. A copy of the handle, so the server's own handle is untouched.
+ */
+export function withOwnerFixtures<T extends Database>(db: T): T {
+  if (db.kind !== 'embedded' || !db.role) return db;
+  const base = db.raw;
+  const asOwner = <R>(fn: (tx: RawDriver) => Promise<R>) => base.transaction(async (tx) => {
+    await tx.exec('SET LOCAL ROLE NONE');
+    return fn(tx);
+  });
+  const raw: RawDriver = {
+    exec: (sql) => asOwner((tx) => tx.exec(sql)),
+    query: (sql, params) => asOwner((tx) => tx.query(sql, params)),
+    transaction: (fn) => asOwner(fn),
+  };
+  return { ...db, raw };
 }

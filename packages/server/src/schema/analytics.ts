@@ -4,6 +4,7 @@
 // catchment quality. Published results count (a published correction replaces the result it corrects); results
 // in progress only with includeDrafts, for staff within their scope.
 import pLimit from 'p-limit';
+import { cached as generationCached, type CacheFamily } from '../cache.ts';
 import { Prisma } from '@edugis/db';
 import { sql } from '@edugis/prisma-postgis';
 import { indexVersion, parseSchoolYear, schoolYearAt, score, type Answers } from '@edugis/maturity';
@@ -74,32 +75,9 @@ export interface UnitMaturity extends UnitYearRow { previous: UnitYearRow | null
 
 const previousYear = (y: string) => { const [a] = parseSchoolYear(y)!; return `${a - 1}-${a}`; };
 
-// Answers are cached per generation (counters bumped by triggers, migrations 0006 and 0007): the same question is
-// answered from memory until the data it reads changes, then recomputed from the rows. Two families: 'results'
-// (published results, schools, units) and 'geometry' (schools, units, enrollment zones), so publishing a result
-// does not throw away coverage and catchment answers, and importing zones does not keep stale ones.
-type CacheFamily = 'results' | 'geometry';
-const caches: Record<CacheFamily, { entries: Map<string, Promise<unknown>>; generation: bigint }> = {
-  results: { entries: new Map(), generation: -1n },
-  geometry: { entries: new Map(), generation: -1n },
-};
-const MAX_CACHED = 500;
-async function cached<T>(key: string, compute: () => Promise<T>, family: CacheFamily = 'results'): Promise<T> {
-  const [state] = await prisma().$queryRaw<{ results: bigint; geometry: bigint }[]>(
-    sql`SELECT generation AS results, geometry_generation AS geometry FROM analytics_state WHERE id = 1`) as [{ results: bigint; geometry: bigint }];
-  const c = caches[family];
-  if (state[family] !== c.generation || c.entries.size > MAX_CACHED) {
-    c.entries.clear();
-    c.generation = state[family];
-  }
-  let p = c.entries.get(key) as Promise<T> | undefined;
-  if (!p) {
-    p = heavyLine(compute);
-    c.entries.set(key, p);
-    p.catch(() => c.entries.delete(key));
-  }
-  return p;
-}
+/** Computed afresh through the heavy line, answered from the generation cache (cache.ts) until the data changes. */
+const cached = <T>(key: string, compute: () => Promise<T>, family: CacheFamily = 'results'): Promise<T> =>
+  generationCached(`analytics:${key}`, () => heavyLine(compute), family);
 
 /** Known school years with any published result, newest first. */
 async function publishedYears(): Promise<string[]> {
