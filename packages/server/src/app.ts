@@ -12,6 +12,8 @@ import expressStaticGzip from 'express-static-gzip';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { statementGuard, type Database } from '@edugis/db';
 import { setDatabase } from './db.ts';
+import { GraphQLError } from 'graphql';
+import { apiKeyClient, apiKeyOf, startUsageFlush } from './api-keys.ts';
 import { bearerToken, placesLoader, viewerForToken } from './auth.ts';
 import { anonymousClient, BUDGETS, costPlugin, costValidationRules, staffClient, type Budgets } from './cost.ts';
 import { currentLang, logUnexpected, maskError, newRequestId, requestScope } from './errors.ts';
@@ -117,6 +119,7 @@ export async function startServer(db: Database, opts: ServerOptions = {}): Promi
     ],
   });
   await apollo.start();
+  const stopUsageFlush = startUsageFlush();
 
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy(env));
@@ -153,14 +156,22 @@ export async function startServer(db: Database, opts: ServerOptions = {}): Promi
     },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const token = bearerToken(req.headers.authorization);
+        const lang = pickLang(req.headers['accept-language']);
+        // An API key gives its own limits (a program of a planner); it is never a signed-in person.
+        const key = apiKeyOf(req.headers);
+        const keyClient = key && key !== 'invalid' ? await apiKeyClient(key) : null;
+        if (key && !keyClient) {
+          throw new GraphQLError(translator(lang)('error.apiKeyUnknown') as string, { extensions: { code: 'UNAUTHENTICATED', reason: 'apiKeyUnknown', http: { status: 401 } } });
+        }
+        const token = keyClient ? null : bearerToken(req.headers.authorization);
         const viewer = await viewerForToken(token);
         const ip = req.ip ?? req.socket.remoteAddress ?? '';
         const signedIn = viewer && viewer !== 'expired' ? viewer : null;
         return {
-          lang: pickLang(req.headers['accept-language']), ip,
+          lang, ip,
           viewer: signedIn, sessionExpired: viewer === 'expired', token, places: placesLoader(), memo: new Map(),
-          signal: res.locals.signal as AbortSignal, client: signedIn ? staffClient(signedIn.id, budgets) : anonymousClient(ip, budgets),
+          signal: res.locals.signal as AbortSignal,
+          client: keyClient ?? (signedIn ? staffClient(signedIn.id, budgets) : anonymousClient(ip, budgets)),
         };
       },
     }),
@@ -260,6 +271,7 @@ export async function startServer(db: Database, opts: ServerOptions = {}): Promi
       // The drain plugin stops accepting connections, lets the requests in flight finish (up to the grace
       // period), then closes what is left.
       await apollo.stop();
+      await stopUsageFlush();
     },
   };
 }

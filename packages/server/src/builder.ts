@@ -40,6 +40,8 @@ export interface ClientIdentity {
   /** Most cost one request may have, and per minute. */
   perRequest: number;
   perMinute: number;
+  /** API keys: requests a day. */
+  requestsPerDay?: number;
 }
 
 export const MAX_PAGE_SIZE = 200;

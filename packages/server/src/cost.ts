@@ -14,6 +14,7 @@ import { GraphQLError, Kind, type DocumentNode, type GraphQLSchema, type Validat
 import type { ClientIdentity, Context } from './builder.ts';
 import { currentLang } from './errors.ts';
 import { translator } from './i18n.ts';
+import { recordUsage, takeDaily } from './api-keys.ts';
 import { limiter, take } from './shared-state.ts';
 
 export const MAX_DEPTH = 12;
@@ -65,6 +66,19 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
   return complexityFromQuery(only, { schema, ctx, variables });
 }
 
+/** The refusal of an operation of this cost and depth for this client, or null; charges the budgets when allowed. */
+async function check(client: ClientIdentity, complexity: number, depth: number): Promise<GraphQLError | null> {
+  if (depth > MAX_DEPTH) return refuse('COST_LIMIT', 'error.tooDeep', { depth, max: MAX_DEPTH }, 400);
+  if (complexity > client.perRequest) return refuse('COST_LIMIT', 'error.costLimit', { cost: complexity, max: client.perRequest }, 400);
+  if (client.apiKeyId) {
+    const wait = await takeDaily(client);
+    if (wait !== null) return refuse('RATE_LIMITED', 'error.apiKeyQuota', { max: client.requestsPerDay, seconds: wait }, 429, wait);
+  }
+  const wait = await take(minuteBudget(client.perMinute), client.key, Math.max(1, complexity));
+  if (wait !== null) return refuse('RATE_LIMITED', 'error.costBudget', { max: client.perMinute, seconds: wait }, 429, wait);
+  return null;
+}
+
 /** Apollo plugin: refuses an operation over its limits, and charges its cost to the client's budget, before it runs. */
 export function costPlugin(schema: GraphQLSchema): ApolloServerPlugin<Context> {
   return {
@@ -82,10 +96,9 @@ export function costPlugin(schema: GraphQLSchema): ApolloServerPlugin<Context> {
           }
           const { complexity, depth } = measured;
           ctx.cost = complexity;
-          if (depth > MAX_DEPTH) throw refuse('COST_LIMIT', 'error.tooDeep', { depth, max: MAX_DEPTH }, 400);
-          if (complexity > client.perRequest) throw refuse('COST_LIMIT', 'error.costLimit', { cost: complexity, max: client.perRequest }, 400);
-          const wait = await take(minuteBudget(client.perMinute), client.key, Math.max(1, complexity));
-          if (wait !== null) throw refuse('RATE_LIMITED', 'error.costBudget', { max: client.perMinute, seconds: wait }, 429, wait);
+          const refusal = await check(client, complexity, depth);
+          if (client.apiKeyId) recordUsage(client.apiKeyId, refusal ? 0 : complexity, !!refusal);
+          if (refusal) throw refusal;
         },
       };
     },

@@ -11,5 +11,6 @@ import './profile.ts';
 import './search.ts';
 import './analytics.ts';
 import './demand.ts';
+import './api-key.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
