@@ -10,7 +10,7 @@ if (!BENCH_ADMIN_URL) {
 export const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
 /** Creates, migrates and seeds `edugis_bench_<label>_<pid>`; `drop()` removes it. */
-export async function benchDatabase(label: string, opts: { national?: boolean; poolSize?: number } = {}): Promise<{ db: Database; seconds: number; drop(): Promise<void> }> {
+export async function benchDatabase(label: string, opts: { national?: boolean; poolSize?: number } = {}): Promise<{ db: Database; url: string; seconds: number; drop(): Promise<void> }> {
   const name = `edugis_bench_${label}_${process.pid}`;
   const root = await openPostgres(BENCH_ADMIN_URL!, { poolSize: 1 });
   await root.raw.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -23,6 +23,7 @@ export async function benchDatabase(label: string, opts: { national?: boolean; p
   await seed(db, { national: opts.national });
   return {
     db,
+    url: u.toString(),
     seconds: (Date.now() - t0) / 1000,
     async drop() {
       await db.close();

@@ -20,6 +20,7 @@ import { currentLang, logUnexpected, maskError, newRequestId, requestScope } fro
 import { schoolsGeoJson, TILE_MAX_ZOOM, wardsGeoJson, wardsTile, type Bbox } from './geo.ts';
 import { health, ready } from './health.ts';
 import { maxResponseBytes, securityHeaders, trustProxy } from './http-security.ts';
+import { mutationLinePlugin } from './transactions.ts';
 import { pickLang, translator } from './i18n.ts';
 import { schema } from './schema/index.ts';
 import type { Context } from './builder.ts';
@@ -116,6 +117,7 @@ export async function startServer(db: Database, opts: ServerOptions = {}): Promi
       // Answers are not HTTP-cached by GraphQL hints (the GeoJSON and tile routes set their own headers).
       ApolloServerPluginCacheControlDisabled(),
       costPlugin(schema),
+      mutationLinePlugin(db),
     ],
   });
   await apollo.start();

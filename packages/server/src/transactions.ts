@@ -5,6 +5,7 @@
 // wait in line, a bounded time. A deadlock or serialization failure is retried; what still cannot run is
 // answered "busy" with a typed error, never a 500.
 import pLimit, { type LimitFunction } from 'p-limit';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Database, Prisma } from '@edugis/db';
 import { sql } from '@edugis/prisma-postgis';
 import { database } from './db.ts';
@@ -76,4 +77,30 @@ export async function writeTransaction<T>(fn: (tx: Tx) => Promise<T>, opts: { ti
       }
     }
   });
+}
+
+/**
+ * On the embedded database (one connection, statements served first come, first served) the whole of a mutation
+ * request waits in line, not only its transaction: 20 schools saving at once would otherwise keep some 20
+ * statements queued ahead of every parent's read. Reads are not in line, so they pass between mutations.
+ * PostgreSQL needs none of this (the write line and the pool keep connections free for reads).
+ */
+export function mutationLinePlugin(db: Database): ApolloServerPlugin<object> {
+  const line = pLimit(1);
+  const acquire = () => new Promise<() => void>((got) => void line(() => new Promise<void>((release) => got(release))));
+  return {
+    async requestDidStart() {
+      let release: (() => void) | null = null;
+      if (db.kind !== 'embedded') return {};
+      return {
+        async executionDidStart({ operation }) {
+          if (operation.operation === 'mutation') release = await acquire();
+        },
+        async willSendResponse() {
+          release?.();
+          release = null;
+        },
+      };
+    },
+  };
 }

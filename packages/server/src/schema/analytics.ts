@@ -487,7 +487,7 @@ builder.queryField('coverage', (t) =>
   t.field({
     type: [WardCoverage],
     // Thousands of buffers unioned per ward; the farther, the more of them (and the bigger the uncovered shapes).
-    complexity: (args) => ({ field: 1_000 + Math.min(10_000, Math.max(0, args.distanceMeters)) / 10 + (args.withGeometry ? 1_500 : 0), multiplier: 10 }),
+    complexity: (args) => ({ field: 1_000 + Math.min(10_000, Math.max(0, args.distanceMeters)) / 5 + (args.withGeometry ? 3_000 : 0), multiplier: 10 }),
     description: `Per ward of a province: the share of its area within distanceMeters (0 < d ≤ ${MAX_COVERAGE_DISTANCE}) of a school teaching the level, e.g. 1000 m for primary.`,
     args: {
       provinceCode: t.arg.string({ required: true }), level: t.arg({ type: SchoolLevel, required: true }),

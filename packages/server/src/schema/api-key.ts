@@ -7,7 +7,8 @@ import { prisma } from '../db.ts';
 import { forgetKeys, flushUsage, newKey } from '../api-keys.ts';
 import { BUDGETS } from '../cost.ts';
 import { authError, userError } from '../errors.ts';
-import { BusyError, writeTransaction } from '../transactions.ts';
+// A write the server cannot run now throws BusyError, which errors.ts answers as SERVER_BUSY (translated).
+import { writeTransaction } from '../transactions.ts';
 
 /** A key's defaults: five times an anonymous visitor's cost limits, and 100,000 requests a day. */
 export const API_KEY_DEFAULTS = { perRequest: BUDGETS.anonymous.perRequest * 5, perMinute: BUDGETS.anonymous.perMinute * 5, requestsPerDay: 100_000 };
@@ -17,14 +18,6 @@ function admin(ctx: Context) {
   if (!ctx.viewer) throw authError(ctx.lang, ctx.sessionExpired, false);
   if (ctx.viewer.role !== 'ADMIN') throw authError(ctx.lang, false, true);
   return ctx.viewer;
-}
-async function written<T>(ctx: Context, fn: Parameters<typeof writeTransaction<T>>[0]): Promise<T> {
-  try {
-    return await writeTransaction(fn);
-  } catch (err) {
-    if (err instanceof BusyError) throw userError(ctx.lang, 'error.busy', {}, 'SERVER_BUSY');
-    throw err;
-  }
 }
 
 builder.prismaObject('ApiKeyUsage', {
@@ -101,7 +94,7 @@ builder.mutationFields((t) => ({
         limits[k] = n;
       }
       const made = newKey();
-      const row = await written(ctx, (tx) => tx.apiKey.create({
+      const row = await writeTransaction((tx) => tx.apiKey.create({
         data: { id: made.id, name, prefix: made.prefix, keyHash: made.hash, ...limits, createdById: v.id },
       }));
       return { key: made.key, row };
@@ -114,7 +107,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _r, args, ctx) => {
       const v = admin(ctx);
       const id = String(args.id);
-      const n = await written(ctx, (tx) => tx.$executeRaw(sql`
+      const n = await writeTransaction((tx) => tx.$executeRaw(sql`
         UPDATE api_key SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, ${v.id}) WHERE id = ${id}`));
       if (n === 0) throw userError(ctx.lang, 'error.apiKeyNotFound', { id: id.slice(0, 60) }, 'NOT_FOUND');
       forgetKeys();

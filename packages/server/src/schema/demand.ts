@@ -6,7 +6,7 @@ import { parseSchoolYear } from '@edugis/maturity';
 import { builder, type Context } from '../builder.ts';
 import { prisma } from '../db.ts';
 import { authError, userError } from '../errors.ts';
-import { BusyError, writeTransaction } from '../transactions.ts';
+import { writeTransaction } from '../transactions.ts';
 import { SchoolLevel } from './school.ts';
 
 export const MAX_DEMAND_ROWS = 5000;
@@ -64,18 +64,14 @@ builder.mutationField('loadWardDemand', (t) =>
       const children = args.rows.map((r) => r.children);
       // Rows are written in ward order, whatever order they came in: two loads of the same wards at once then
       // take their row locks in the same order and one waits for the other instead of deadlocking.
-      try {
-        return await writeTransaction((tx) => tx.$executeRaw(sql`
-          INSERT INTO ward_demand (ward_id, level, school_year, children, source, loaded_by)
-          SELECT u.ward_id, ${args.level}::"SchoolLevel", ${args.schoolYear}, u.children, ${source}, ${v.id}
-          FROM unnest(${ids}::text[], ${children}::int[]) AS u(ward_id, children)
-          ORDER BY u.ward_id
-          ON CONFLICT (ward_id, level, school_year) DO UPDATE SET children = EXCLUDED.children, source = EXCLUDED.source,
-            loaded_by = EXCLUDED.loaded_by, loaded_at = CURRENT_TIMESTAMP`));
-      } catch (err) {
-        if (err instanceof BusyError) throw userError(lang, 'error.busy', {}, 'SERVER_BUSY');
-        throw err;
-      }
+      // A load the server cannot run now throws BusyError, answered SERVER_BUSY (errors.ts).
+      return writeTransaction((tx) => tx.$executeRaw(sql`
+        INSERT INTO ward_demand (ward_id, level, school_year, children, source, loaded_by)
+        SELECT u.ward_id, ${args.level}::"SchoolLevel", ${args.schoolYear}, u.children, ${source}, ${v.id}
+        FROM unnest(${ids}::text[], ${children}::int[]) AS u(ward_id, children)
+        ORDER BY u.ward_id
+        ON CONFLICT (ward_id, level, school_year) DO UPDATE SET children = EXCLUDED.children, source = EXCLUDED.source,
+          loaded_by = EXCLUDED.loaded_by, loaded_at = CURRENT_TIMESTAMP`));
     },
   }),
 );

@@ -1,11 +1,12 @@
-// `pnpm seed --reset` reloads the seed, and refuses (saying what would be lost, changing nothing) when the
-// database holds what people entered, unless --discard-user-data is given. Run as operators run it: the CLI.
+// The operators' commands, run as operators run them. `pnpm seed --reset` reloads the seed, and refuses (saying
+// what would be lost, changing nothing) when the database holds what people entered, unless --discard-user-data
+// is given. `pnpm account` creates the first administrator of a server that has no demo accounts.
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '@edugis/db/testing';
-import { ensureDemoAccounts, seed, SeedDataError, tableCounts, userData } from '../src/index.ts';
+import { ensureDemoAccounts, seed, SeedDataError, tableCounts, userData, verifyPassword } from '../src/index.ts';
 
 const run = promisify(execFile);
 const DB_DIR = resolve(import.meta.dirname, '..');
@@ -16,7 +17,10 @@ beforeAll(async () => {
 afterAll(() => db?.drop());
 
 async function cli(...args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: DB_DIR, env: { ...process.env, DATABASE_URL: db.url } })
+  return cliWith({}, ...args);
+}
+async function cliWith(env: Record<string, string>, ...args: string[]) {
+  return run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: DB_DIR, env: { ...process.env, DATABASE_URL: db.url, ...env } })
     .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
 }
 
@@ -59,4 +63,32 @@ describe('pnpm seed --reset', () => {
     expect(await userData(db)).toEqual({ assessments: 0, auditEntries: 0, accounts: 0, demand: 0, reports: 0 });
     expect((await tableCounts(db)).school).toBeGreaterThan(2000);
   }, 180_000);
+});
+
+describe('pnpm account', () => {
+  it('creates an administrator with a password shown once (only its hash kept), and refuses a second of the same name', async () => {
+    const r = await cli('account', 'quantri.so', 'ADMIN', '--name', 'Quản trị Sở GDĐT');
+    expect(r.code).toBe(0);
+    const password = /password: (\S+)/.exec(r.stdout)![1]!;
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    const [u] = await db.raw.query<{ role: string; display_name: string; password_hash: string; is_demo: boolean }>(
+      `SELECT role, display_name, password_hash, is_demo FROM app_user WHERE username = 'quantri.so'`);
+    expect(u).toMatchObject({ role: 'ADMIN', display_name: 'Quản trị Sở GDĐT', is_demo: false });
+    expect(await verifyPassword(u!.password_hash, password)).toBe(true);
+    const again = await cli('account', 'quantri.so', 'ADMIN');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('error: an account named quantri.so exists already\n');
+  });
+
+  it('takes a chosen password, and explains what is missing for a school or ward account, in one line', async () => {
+    expect((await cliWith({ EDUGIS_NEW_PASSWORD: 'a-long-chosen-password' }, 'account', 'ke.hoach', 'PLANNER')).stdout).toMatch(/created ke\.hoach \(PLANNER\)\n/);
+    for (const [args, re] of [[['account', 'x.y', 'WARD_STAFF'], /needs --unit/], [['account', 'x.y', 'WIZARD'], /role must be one of/],
+      [['account', 'X Y', 'ADMIN'], /usage: pnpm account/], [['account', 'x.y', 'WARD_STAFF', '--unit', 'nope'], /no such school or unit/]] as const) {
+      const r = await cli(...args);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(re);
+    }
+    expect((await cliWith({ EDUGIS_NEW_PASSWORD: 'short' }, 'account', 'a.b', 'ADMIN')).stderr).toMatch(/at least 12 characters/);
+  });
 });
