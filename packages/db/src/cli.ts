@@ -1,7 +1,11 @@
 // pnpm migrate | pnpm seed [--reset [--discard-user-data]] | pnpm account <username> <role> [--name …] [--school id]
-// [--unit id]: one clear line on failure, never a stack trace for a known problem.
+// [--unit id] | pnpm imports <kind> <file> --province <code> … [--commit] | pnpm imports --revert <id>: one clear
+// line on failure, never a stack trace for a known problem.
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { commitImport, describeIssue, importKinds, ImportRefused, revertImport, stageImport, checkSize, ImportFileError, type IssueLang, type RunTransaction } from './imports/index.ts';
 import { DatabaseConfigError, openDatabase } from './connection.ts';
 import { MigrationError, migrate } from './migrate.ts';
 import { SeedDataError, seed } from './seed.ts';
@@ -32,6 +36,56 @@ async function account(db: Awaited<ReturnType<typeof openDatabase>>) {
   console.log(`account: created ${username} (${role})${given === undefined ? `, password: ${password}  (shown once; sign in and keep it safe)` : ''}`);
 }
 
+/**
+ * Imports a file through the same pipeline as the API: prints the preview (counts, the first errors) and, with
+ * --commit, commits it. Runs as the database's owner, recorded as actor "cli".
+ */
+async function importFile(db: Awaited<ReturnType<typeof openDatabase>>) {
+  const { positionals, values } = parseArgs({
+    args: rest, allowPositionals: true,
+    options: {
+      province: { type: 'string' }, source: { type: 'string' }, licence: { type: 'string' }, commit: { type: 'boolean' }, revert: { type: 'string' },
+      'full-province': { type: 'boolean' }, 'remove-missing': { type: 'boolean' }, synthetic: { type: 'boolean' }, lang: { type: 'string' },
+    },
+  });
+  const lang: IssueLang = values.lang === 'vi' ? 'vi' : 'en';
+  const run: RunTransaction = (fn) => db.prisma.$transaction((tx) => fn(tx), { timeout: 600_000, maxWait: 60_000 });
+  const actor = { id: null, name: 'cli' };
+  if (values.revert) {
+    const r = await revertImport(run, values.revert, actor);
+    console.log(`imports: reverted ${values.revert} by ${r.id}: ${JSON.stringify(r.counts)}`);
+    return;
+  }
+  const [kind, given] = positionals;
+  // pnpm runs the script in packages/db; a path is the user's, relative to where they typed it.
+  const file = given && resolve(process.env.INIT_CWD ?? process.cwd(), given);
+  if (!kind || !importKinds().includes(kind) || !file || !values.province) {
+    throw new UsageError(`usage: pnpm imports <${importKinds().join('|')}> <file> --province <2-digit code> [--source "title"] [--licence "licence"] ` +
+      '[--full-province [--remove-missing]] [--synthetic] [--commit] [--lang vi|en]   |   pnpm imports --revert <import id>');
+  }
+  try { checkSize(statSync(file).size); } catch (err) {
+    if (err instanceof ImportFileError) throw new UsageError(describeIssue(err.issue, lang));
+    throw new UsageError(`cannot read ${file}`);
+  }
+  const staged = await stageImport(db.prisma, run, {
+    kind, upload: { name: basename(file), bytes: readFileSync(file) }, provinceCode: values.province, actor,
+    source: { title: values.source ?? basename(file), licence: values.licence ?? 'unknown' }, isSynthetic: !!values.synthetic,
+    options: { fullProvince: !!values['full-province'], removeMissing: !!values['remove-missing'] },
+  });
+  const c = staged.counts;
+  console.log(`imports: ${staged.id} ${staged.status}: ${c.ADD} to add, ${c.CHANGE} to change, ${c.UNCHANGED} unchanged, ${c.REMOVE} to remove, ` +
+    `${c.KEEP} missing but kept; ${c.errors} error(s), ${c.warnings} warning(s)`);
+  for (const e of staged.errors.slice(0, 20)) console.log(`  error: ${describeIssue(e, lang)}`);
+  for (const w of staged.warnings.slice(0, 10)) console.log(`  warning: ${describeIssue(w, lang)}`);
+  if (staged.status === 'INVALID') throw new UsageError(`${file}: not imported (${c.errors} error(s)); nothing was written`);
+  if (values.commit) {
+    await commitImport(run, staged.id, actor);
+    console.log(`imports: ${staged.id} committed`);
+  } else {
+    console.log(`imports: preview only; run again with --commit, or commit ${staged.id} in the workspace`);
+  }
+}
+
 async function main() {
   const db = await openDatabase();
   try {
@@ -42,6 +96,8 @@ async function main() {
       await ensureDemoAccounts(db, { log: console.log });
     } else if (cmd === 'account') {
       await account(db);
+    } else if (cmd === 'imports') {
+      await importFile(db);
     }
   } finally {
     await db.close();
@@ -50,6 +106,8 @@ async function main() {
 main().catch((err) => {
   if (err instanceof DatabaseConfigError || err instanceof MigrationError || err instanceof SeedDataError || err instanceof UsageError) {
     console.error(`error: ${err.message}`);
+  } else if (err instanceof ImportRefused) {
+    console.error(`error: ${describeIssue(err.issue, process.argv.includes('vi') ? 'vi' : 'en')}`);
   } else if ((err as { code?: string }).code === 'P2003') {
     console.error('error: no such school or unit (check the id with the API: school(id) or wards)');
   } else {

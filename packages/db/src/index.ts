@@ -6,3 +6,4 @@ export type * from './generated/prisma/client.ts';
 export type { default as PrismaTypes } from './generated/pothos-types.ts';
 export { getDatamodel } from './generated/pothos-types.ts';
 export * from './accounts.ts';
+export * from './imports/index.ts';

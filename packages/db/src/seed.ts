@@ -273,7 +273,7 @@ async function writeSources(tx: Tx, withReal: boolean) {
 }
 
 /** What people entered, which a reload would delete: a backup is the only way back. */
-export interface UserData { assessments: number; auditEntries: number; accounts: number; demand: number; reports: number }
+export interface UserData { assessments: number; auditEntries: number; accounts: number; demand: number; reports: number; imports: number }
 
 export async function userData(db: Database): Promise<UserData> {
   const [r] = await db.prisma.$queryRaw<{ [K in keyof UserData]: number }[]>(sql`
@@ -281,7 +281,8 @@ export async function userData(db: Database): Promise<UserData> {
            (SELECT count(*)::int FROM assessment_audit) AS "auditEntries",
            (SELECT count(*)::int FROM app_user WHERE NOT is_demo) AS accounts,
            (SELECT count(*)::int FROM ward_demand) AS demand,
-           (SELECT count(*)::int FROM problem_report) AS reports`);
+           (SELECT count(*)::int FROM problem_report) AS reports,
+           (SELECT count(*)::int FROM data_import WHERE status = 'COMMITTED') AS imports`);
   return r!;
 }
 
@@ -290,6 +291,7 @@ export function describeUserData(u: UserData): string | null {
   const parts = [
     [u.assessments, 'assessment result(s) entered in EduGIS'], [u.auditEntries, 'audit log entries'], [u.accounts, 'account(s) (demo accounts aside)'],
     [u.demand, 'demand figure(s) loaded by province staff'], [u.reports, 'problem report(s) from the public'],
+    [u.imports, 'committed import(s) of files'],
   ].filter(([n]) => (n as number) > 0).map(([n, what]) => `${n} ${what}`);
   return parts.length ? parts.join(', ') : null;
 }
@@ -328,6 +330,8 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
 
   const repaired = await db.prisma.$transaction(async (tx) => {
     await tx.$executeRaw(sql`SET LOCAL statement_timeout = 0`); // a national seed runs statements of minutes
+    // The seed's rows are recorded in seed_state, not one by one in the schools' history (migration 0014).
+    await tx.$executeRaw(sql`SELECT set_config('edugis.audit', 'off', true)`);
     if (opts.reset) {
       // Everything that refers to the seeded tables goes with them (accounts, sessions, the audit log, demand
       // figures, reports, zone facts): checked above, so only demo accounts are lost unless discardUserData.
@@ -337,7 +341,7 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
       await tx.$executeRaw(sql`DELETE FROM seed_state`);
       const guards = ['assessment_audit', 'maturity_assessment'];
       for (const t of guards) await tx.$executeRawUnsafe(`ALTER TABLE ${t} DISABLE TRIGGER ${t}_no_truncate`); // fixed names
-      await tx.$executeRawUnsafe(`TRUNCATE ${SEED_TABLES.join(', ')}, demo_accounts_state CASCADE`);
+      await tx.$executeRawUnsafe(`TRUNCATE ${SEED_TABLES.join(', ')}, demo_accounts_state, school_change CASCADE`);
       for (const t of guards) await tx.$executeRawUnsafe(`ALTER TABLE ${t} ENABLE TRIGGER ${t}_no_truncate`);
     }
     await writeSources(tx, !!files);

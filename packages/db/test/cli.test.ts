@@ -60,7 +60,7 @@ describe('pnpm seed --reset', () => {
     const r = await cli('seed', '--reset', '--discard-user-data');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/--discard-user-data: deleting 1 assessment result/);
-    expect(await userData(db)).toEqual({ assessments: 0, auditEntries: 0, accounts: 0, demand: 0, reports: 0 });
+    expect(await userData(db)).toEqual({ assessments: 0, auditEntries: 0, accounts: 0, demand: 0, reports: 0, imports: 0 });
     expect((await tableCounts(db)).school).toBeGreaterThan(2000);
   }, 180_000);
 });

@@ -10,7 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
 import expressStaticGzip from 'express-static-gzip';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { statementGuard, type Database } from '@edugis/db';
+import { MAX_IMPORT_BYTES, statementGuard, type Database } from '@edugis/db';
 import { setDatabase } from './db.ts';
 import { GraphQLError } from 'graphql';
 import { apiKeyClient, apiKeyOf, startUsageFlush } from './api-keys.ts';
@@ -19,6 +19,7 @@ import { anonymousClient, BUDGETS, costPlugin, costValidationRules, staffClient,
 import { currentLang, logUnexpected, maskError, newRequestId, requestScope } from './errors.ts';
 import { schoolsGeoJson, TILE_MAX_ZOOM, wardsGeoJson, wardsTile, type Bbox } from './geo.ts';
 import { health, ready } from './health.ts';
+import { mountImportRoute } from './imports.ts';
 import { maxResponseBytes, securityHeaders, trustProxy } from './http-security.ts';
 import { mutationLinePlugin } from './transactions.ts';
 import { pickLang, translator } from './i18n.ts';
@@ -179,6 +180,8 @@ export async function startServer(db: Database, opts: ServerOptions = {}): Promi
     }),
   );
 
+  mountImportRoute(app);
+
   const badRequest = (res: Response, key: string, vars: Record<string, unknown> = {}) =>
     res.status(400).json({ error: translator(currentLang())(key, vars) });
   const provinceOf = (req: Request, res: Response): string | null => {
@@ -249,8 +252,12 @@ export async function startServer(db: Database, opts: ServerOptions = {}): Promi
 
   app.use(notFound);
   // Last stop for errors: bad JSON bodies are the client's (400); anything else is logged and masked (500).
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const lang = currentLang();
+    if (err.type === 'entity.too.large' && req.path === '/imports') {
+      res.status(413).json({ error: translator(lang)('error.importTooLarge', { size: '>' + MAX_IMPORT_BYTES / 1048576, max: MAX_IMPORT_BYTES / 1048576 }) });
+      return;
+    }
     if (err.status && err.status >= 400 && err.status < 500) {
       res.status(err.status).json({ error: err.type === 'entity.parse.failed' ? 'Malformed JSON body' : err.type === 'entity.too.large' ? 'Request body too large (at most 1 MB)' : err.message });
       return;

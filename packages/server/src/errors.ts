@@ -14,6 +14,7 @@ import { BusyError, sqlState } from './transactions.ts';
 export const USER_ERROR_CODES = new Set([
   'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'NOT_FOUND', 'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE', 'RATE_LIMITED', 'COST_LIMIT', 'RESPONSE_TOO_LARGE', 'UNAUTHENTICATED', 'FORBIDDEN', 'SERVER_BUSY', 'TIMEOUT',
+  'IMPORT_STALE', 'IMPORT_STATE', 'IMPORT_CONFLICT', 'IMPORT_INVALID',
 ]);
 
 /** What one HTTP request carries through every async step: its language and the id quoted in logs and errors. */

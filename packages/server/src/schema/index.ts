@@ -12,5 +12,6 @@ import './search.ts';
 import './analytics.ts';
 import './demand.ts';
 import './api-key.ts';
+import './data-import.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

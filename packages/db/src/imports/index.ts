@@ -1,0 +1,5 @@
+// The import pipeline and its kinds (importing this module registers every kind).
+export * from './messages.ts';
+export * from './file.ts';
+export * from './pipeline.ts';
+export { schoolsKind, SCHOOL_COLUMNS, coordinateIssue, type SchoolRow, type SchoolState } from './schools.ts';
