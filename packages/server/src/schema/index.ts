@@ -13,5 +13,6 @@ import './analytics.ts';
 import './demand.ts';
 import './api-key.ts';
 import './data-import.ts';
+import './school-admin.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
