@@ -72,7 +72,12 @@ const newImportId = () => `imp-${new Date().toISOString().slice(0, 10).replace(/
 /** A JSON text with sorted keys: two values compare equal whatever order their keys came in (jsonb reorders them). */
 export const canonical = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x)
   ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
-const hashPlan = (items: PlanItem[]) => createHash('sha256').update(canonical(items)).digest('hex');
+/** The plan's fingerprint, hashed item by item (a national plan as one JSON text would be some 50 MB). */
+function hashPlan(items: PlanItem[]): string {
+  const h = createHash('sha256');
+  for (const i of items) h.update(canonical(i)).update('\n');
+  return h.digest('hex');
+}
 
 export interface StageInput {
   kind: string;
@@ -208,8 +213,8 @@ export async function commitImport(run: RunTransaction, id: string, actor: { id:
     if (rec.status !== 'PREVIEW') throw new ImportRefused({ key: 'notPreview', values: { status: rec.status } });
     const kind = kinds.get(rec.kind)!;
     const ctx = await contextOf(tx, rec);
-    const stored = await itemsOf(tx, id);
-    const rows = stored.filter((i) => i.data !== undefined).map((i) => i.data);
+    const rows = (await tx.$queryRaw<{ data: unknown }[]>(sql`
+      SELECT item->'data' AS data FROM data_import_item WHERE import_id = ${id} AND item ? 'data' ORDER BY seq`)).map((r) => r.data);
     const again = await kind.plan(tx, rows, ctx);
     if (again.errors.length || hashPlan(again.items) !== rec.plan_hash) throw new ImportRefused({ key: 'stale' }, 'IMPORT_STALE');
     await setActor(tx, actor.id, id);

@@ -269,13 +269,15 @@ async function plan(client: SqlClient, rows: SchoolRow[], ctx: ImportContext) {
     WHERE level = 'WARD' AND valid_to IS NULL AND code = ANY (${wardCodes}::text[])`);
   const wardByCode = new Map(wards.map((w) => [w.code, w]));
   const located = rows.filter((r) => r.lng != null && r.lat != null).map((r) => ({ row: r.row, lng: r.lng, lat: r.lat }));
-  // Where each point is: inside the province? In which current ward (the same rule as the trigger school_ward)?
+  // Where each point is: inside the province (its outline, or one of its wards: the two sources' edges differ by
+  // up to a few hundred metres on the coast)? In which current ward (the same rule as the trigger school_ward)?
   const places = await client.$queryRaw<{ row: number; inside: boolean | null; ward_id: string | null; ward_name: string | null }[]>(sql`
     WITH pts AS (SELECT x.row, ST_SetSRID(ST_MakePoint(x.lng, x.lat), 4326) AS pt FROM jsonb_to_recordset(${JSON.stringify(located)}::jsonb) AS x(row int, lng float8, lat float8)),
          prov AS (SELECT boundary FROM admin_unit WHERE id = ${ctx.province.id})
-    SELECT pts.row, ST_Intersects(prov.boundary, pts.pt) AS inside, w.id AS ward_id, w.full_name AS ward_name
+    SELECT pts.row, (w.province_code = ${ctx.province.code} OR ST_Intersects(prov.boundary, pts.pt)) AS inside,
+           w.id AS ward_id, w.full_name AS ward_name
     FROM pts CROSS JOIN prov
-    LEFT JOIN LATERAL (SELECT u.id, u.full_name FROM admin_unit u
+    LEFT JOIN LATERAL (SELECT u.id, u.full_name, u.province_code FROM admin_unit u
       WHERE u.level = 'WARD' AND u.valid_to IS NULL AND u.boundary IS NOT NULL AND ST_Intersects(u.boundary, pts.pt) ORDER BY u.id LIMIT 1) w ON true`);
   const placeOf = new Map(places.map((p) => [p.row, p]));
 
@@ -344,8 +346,12 @@ async function plan(client: SqlClient, rows: SchoolRow[], ctx: ImportContext) {
 }
 
 async function writeStates(tx: SqlClient, states: SchoolState[]) {
-  if (!states.length) return;
   states.sort((a, b) => (a.id < b.id ? -1 : 1));
+  // In key order and in slices (a national file is 53,000 states): parallel writers take row locks in one order.
+  for (let i = 0; i < states.length; i += 5000) await writeSlice(tx, states.slice(i, i + 5000));
+}
+
+async function writeSlice(tx: SqlClient, states: SchoolState[]) {
   await tx.$executeRaw(sql`
     INSERT INTO school (id, official_code, name, levels, ownership, is_international, address, location, ward_id, capacity, enrolment,
                         location_confidence, is_synthetic, source_id, source_ref, phone, website)

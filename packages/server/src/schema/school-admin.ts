@@ -124,7 +124,9 @@ builder.mutationField('correctSchool', (t) =>
         }
         if (point && s.province) {
           const [inside] = await tx.$queryRaw<{ ok: boolean | null }[]>(sql`
-            SELECT ST_Intersects(boundary, ST_SetSRID(ST_MakePoint(${point[0]}::float8, ${point[1]}::float8), 4326)) AS ok FROM admin_unit WHERE id = ${s.province}`);
+            SELECT ST_Intersects(p.boundary, pt) OR EXISTS (SELECT 1 FROM admin_unit w WHERE w.parent_id = p.id AND w.level = 'WARD'
+                     AND w.valid_to IS NULL AND ST_Intersects(w.boundary, pt)) AS ok
+            FROM admin_unit p, ST_SetSRID(ST_MakePoint(${point[0]}::float8, ${point[1]}::float8), 4326) AS pt WHERE p.id = ${s.province}`);
           if (inside?.ok === false) throw userError(ctx.lang, 'error.pointOutsideProvince', { x: point[0], y: point[1] });
         }
         await tx.$executeRaw(sql`SELECT set_config('edugis.actor', ${v.id}, true), set_config('edugis.reason', ${reason}, true), set_config('edugis.import', '', true)`);
