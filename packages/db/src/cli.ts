@@ -45,7 +45,7 @@ async function importFile(db: Awaited<ReturnType<typeof openDatabase>>) {
     args: rest, allowPositionals: true,
     options: {
       province: { type: 'string' }, source: { type: 'string' }, licence: { type: 'string' }, commit: { type: 'boolean' }, revert: { type: 'string' },
-      'full-province': { type: 'boolean' }, 'remove-missing': { type: 'boolean' }, synthetic: { type: 'boolean' }, lang: { type: 'string' },
+      'full-province': { type: 'boolean' }, 'remove-missing': { type: 'boolean' }, synthetic: { type: 'boolean' }, lang: { type: 'string' }, 'school-year': { type: 'string' }, level: { type: 'string' },
     },
   });
   const lang: IssueLang = values.lang === 'vi' ? 'vi' : 'en';
@@ -61,7 +61,7 @@ async function importFile(db: Awaited<ReturnType<typeof openDatabase>>) {
   const file = given && resolve(process.env.INIT_CWD ?? process.cwd(), given);
   if (!kind || !importKinds().includes(kind) || !file || !values.province) {
     throw new UsageError(`usage: pnpm imports <${importKinds().join('|')}> <file> --province <2-digit code> [--source "title"] [--licence "licence"] ` +
-      '[--full-province [--remove-missing]] [--synthetic] [--commit] [--lang vi|en]   |   pnpm imports --revert <import id>');
+      '[--full-province [--remove-missing]] [--synthetic] [--school-year 2026-2027 --level PRIMARY (ward-demand)] [--commit] [--lang vi|en]   |   pnpm imports --revert <import id>');
   }
   try { checkSize(statSync(file).size); } catch (err) {
     if (err instanceof ImportFileError) throw new UsageError(describeIssue(err.issue, lang));
@@ -70,7 +70,10 @@ async function importFile(db: Awaited<ReturnType<typeof openDatabase>>) {
   const staged = await stageImport(db.prisma, run, {
     kind, upload: { name: basename(file), bytes: readFileSync(file) }, provinceCode: values.province, actor,
     source: { title: values.source ?? basename(file), licence: values.licence ?? 'unknown' }, isSynthetic: !!values.synthetic,
-    options: { fullProvince: !!values['full-province'], removeMissing: !!values['remove-missing'] },
+    options: {
+      fullProvince: !!values['full-province'], removeMissing: !!values['remove-missing'],
+      ...(values['school-year'] ? { schoolYear: values['school-year'] } : {}), ...(values.level ? { level: values.level } : {}),
+    },
   });
   const c = staged.counts;
   console.log(`imports: ${staged.id} ${staged.status}: ${c.ADD} to add, ${c.CHANGE} to change, ${c.UNCHANGED} unchanged, ${c.REMOVE} to remove, ` +

@@ -43,7 +43,8 @@ export const discard = (id: string) => discardImport(importRun, id);
 const flag = (v: unknown) => v === '1' || v === 'true';
 
 /**
- * POST /imports?kind=schools&province=79&source=…&licence=…[&fullProvince=1[&removeMissing=1]][&synthetic=1], the
+ * POST /imports?kind=schools&province=79&source=…&licence=…[&fullProvince=1[&removeMissing=1]][&synthetic=1] (kind=ward-demand:
+ * &schoolYear=2026-2027&level=PRIMARY), the
  * file as the body, its name in X-File-Name (URL-encoded). Answers 201 { id, status, counts, errors, warnings }.
  */
 export function mountImportRoute(app: Express): void {
@@ -82,7 +83,12 @@ export function mountImportRoute(app: Express): void {
           actor: { id: v.id, name: v.displayName },
           source: { title: text('source', name), licence: text('licence', 'unknown') },
           isSynthetic: flag(req.query.synthetic),
-          options: { fullProvince: flag(req.query.fullProvince), removeMissing: flag(req.query.removeMissing) },
+          options: {
+            fullProvince: flag(req.query.fullProvince), removeMissing: flag(req.query.removeMissing),
+            // ward-demand: which figures these are.
+            ...(req.query.schoolYear !== undefined ? { schoolYear: String(req.query.schoolYear).slice(0, 20) } : {}),
+            ...(req.query.level !== undefined ? { level: String(req.query.level).slice(0, 30) } : {}),
+          },
         });
         res.status(201).json({
           id: staged.id, status: staged.status, counts: staged.counts,

@@ -235,3 +235,22 @@ describe('the ward follows the point, whatever moves it', () => {
     expect(moved.features.find((f: any) => f.properties.id === s!.id).geometry.coordinates).toEqual([106.7005, 10.7765]);
   });
 });
+
+describe('children per ward: another kind through the same pipeline', () => {
+  it('previews, commits and reverts the figures of a school year and level', async () => {
+    const [w] = await server.ctx.db.raw.query<{ id: string; code: string }>(`SELECT id, code FROM admin_unit WHERE level = 'WARD' AND valid_to IS NULL AND province_code = '79' ORDER BY code LIMIT 1`);
+    const file = `Mã phường/xã,Số trẻ\n${w!.code},"1.234"\n`;
+    const post = (query: string) => fetch(`${server.url}/imports?kind=ward-demand&province=79&source=Khảo%20sát%202026${query}`, {
+      method: 'POST', headers: { authorization: `Bearer ${so}`, 'accept-language': 'en' }, body: file }).then((r) => r.json() as Promise<any>);
+    const noYear = await post('&level=PRIMARY');
+    expect(noYear).toMatchObject({ status: 'INVALID', errors: [{ key: 'schoolYear' }] });
+    const staged = await post('&schoolYear=2027-2028&level=PRIMARY');
+    expect(staged).toMatchObject({ status: 'PREVIEW', counts: { ADD: 1 } });
+    await q(STEP('commitImport'), { id: staged.id });
+    const figures = () => server.ctx.db.raw.query<{ children: number; loaded_by: string }>(
+      `SELECT children, loaded_by FROM ward_demand WHERE ward_id = $1 AND school_year = '2027-2028' AND level = 'PRIMARY'`, [w!.id]);
+    expect(await figures()).toEqual([{ children: 1234, loaded_by: 'demo-province-staff' }]);
+    await q(STEP('revertImport'), { id: staged.id });
+    expect(await figures()).toEqual([]);
+  });
+});

@@ -3,3 +3,4 @@ export * from './messages.ts';
 export * from './file.ts';
 export * from './pipeline.ts';
 export { schoolsKind, SCHOOL_COLUMNS, coordinateIssue, type SchoolRow, type SchoolState } from './schools.ts';
+export { wardDemandKind, type DemandRow, type DemandState } from './ward-demand.ts';

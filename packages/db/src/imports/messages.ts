@@ -59,6 +59,7 @@ export const IMPORT_MESSAGES = {
     revertHasResults: 'Không thể hoàn tác: trường {{name}} do lần nhập này thêm vào nay đã có kết quả đánh giá hoặc tài khoản.',
     notCommitted: 'Chỉ hoàn tác được lần nhập đã lưu và chưa được hoàn tác.',
     schoolYear: 'Năm học "{{value}}" không hợp lệ; viết dạng 2026-2027.',
+    levelOption: 'Cấp học "{{value}}" không rõ; dùng PRESCHOOL, PRIMARY, LOWER_SECONDARY, UPPER_SECONDARY hoặc CONTINUING.',
   },
   en: {
     empty: 'The file is empty: it has no data rows.',
@@ -107,6 +108,7 @@ export const IMPORT_MESSAGES = {
     revertHasResults: 'Cannot revert: school {{name}}, added by this import, now has assessment results or accounts.',
     notCommitted: 'Only a committed import that has not been reverted can be reverted.',
     schoolYear: 'School year "{{value}}" is not valid; write it as 2026-2027.',
+    levelOption: 'Level "{{value}}" is not known; use PRESCHOOL, PRIMARY, LOWER_SECONDARY, UPPER_SECONDARY or CONTINUING.',
   },
 } as const satisfies Record<IssueLang, Record<string, string>>;
 
