@@ -18,6 +18,7 @@ import { bearerToken, placesLoader, viewerForToken } from './auth.ts';
 import { anonymousClient, BUDGETS, costPlugin, costValidationRules, staffClient, type Budgets } from './cost.ts';
 import { currentLang, logUnexpected, maskError, newRequestId, requestScope } from './errors.ts';
 import { schoolsGeoJson, TILE_MAX_ZOOM, wardsGeoJson, wardsTile, type Bbox } from './geo.ts';
+import { dataTag } from './cache.ts';
 import { health, ready } from './health.ts';
 import { mountImportRoute } from './imports.ts';
 import { maxResponseBytes, securityHeaders, trustProxy } from './http-security.ts';
@@ -192,6 +193,16 @@ export async function startServer(db: Database, opts: ServerOptions = {}): Promi
   };
 
   // ?province=79 (default) or, for schools, ?bbox=west,south,east,north (at most 3° a side: the map's view).
+  // Downloads and tiles are revalidated on every use (no-cache + an ETag of the data's generations): once data
+  // changes, by any process or plain SQL, no browser or proxy keeps serving the old answer.
+  const notModified = async (req: Request, res: Response) => {
+    const tag = await dataTag();
+    res.set({ 'Cache-Control': 'no-cache', ETag: tag });
+    if (req.headers['if-none-match'] !== tag) return false;
+    res.status(304).end();
+    return true;
+  };
+
   app.get('/geo/:layer.geojson', async (req, res, next) => {
     const layer = req.params.layer;
     if (layer !== 'wards' && layer !== 'schools') {
@@ -199,6 +210,7 @@ export async function startServer(db: Database, opts: ServerOptions = {}): Promi
       return;
     }
     try {
+      if (await notModified(req, res)) return;
       let body: string;
       if (layer === 'schools' && req.query.bbox !== undefined) {
         const bbox = parseBbox(String(req.query.bbox));
@@ -209,7 +221,7 @@ export async function startServer(db: Database, opts: ServerOptions = {}): Promi
         if (!province) return;
         body = layer === 'wards' ? await wardsGeoJson(province) : await schoolsGeoJson({ provinceCode: province });
       }
-      res.type('application/geo+json').set('Cache-Control', 'public, max-age=300').send(body);
+      res.type('application/geo+json').send(body);
     } catch (err) {
       next(err);
     }
@@ -222,8 +234,8 @@ export async function startServer(db: Database, opts: ServerOptions = {}): Promi
     const province = provinceOf(req, res);
     if (!province) return;
     try {
+      if (await notModified(req, res)) return;
       const tile = await wardsTile(province, z, x, y);
-      res.set('Cache-Control', 'public, max-age=300');
       if (!tile) return void res.status(204).end();
       res.type('application/vnd.mapbox-vector-tile').send(Buffer.from(tile));
     } catch (err) {

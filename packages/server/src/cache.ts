@@ -20,8 +20,7 @@ const MAX_CACHED = 500;
  * flight). A failed computation is not kept.
  */
 export async function cached<T>(key: string, compute: () => Promise<T>, family: CacheFamily = 'results'): Promise<T> {
-  const [state] = await prisma().$queryRaw<{ results: bigint; geometry: bigint }[]>(
-    sql`SELECT generation AS results, geometry_generation AS geometry FROM analytics_state WHERE id = 1`) as [{ results: bigint; geometry: bigint }];
+  const state = await generations();
   const c = caches[family];
   if (state[family] !== c.generation || c.entries.size > MAX_CACHED) {
     c.entries.clear();
@@ -34,4 +33,20 @@ export async function cached<T>(key: string, compute: () => Promise<T>, family: 
     p.catch(() => c.entries.delete(key));
   }
   return p;
+}
+
+/** The data generations now (one indexed row): what every cached answer, and every HTTP ETag, is keyed on. */
+export async function generations(): Promise<Record<CacheFamily, bigint>> {
+  const [state] = await prisma().$queryRaw<{ results: bigint; geometry: bigint }[]>(
+    sql`SELECT generation AS results, geometry_generation AS geometry FROM analytics_state WHERE id = 1`);
+  return state!;
+}
+
+/**
+ * An ETag for a download computed from the data (GeoJSON, tiles): it changes with the generations, so a browser or
+ * a proxy revalidates (Cache-Control: no-cache) and gets 304 until the data changes, never a stale copy.
+ */
+export async function dataTag(): Promise<string> {
+  const g = await generations();
+  return `W/"g${g.results}.${g.geometry}"`;
 }

@@ -223,15 +223,24 @@ describe('the ward follows the point, whatever moves it', () => {
   it('an UPDATE in plain SQL recomputes the ward, is kept in the school\'s history, and the downloads follow at once', async () => {
     const [s] = await server.ctx.db.raw.query<{ id: string; ward: string }>(`
       SELECT s.id, w.code AS ward FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE w.code <> '26740' AND w.province_code = '79' ORDER BY s.id LIMIT 1`);
-    const before = await (await fetch(`${server.url}/geo/schools.geojson?province=79`)).json() as any;
+    const first = await fetch(`${server.url}/geo/schools.geojson?province=79`);
+    const before = await first.json() as any;
     expect(before.features.find((f: any) => f.properties.id === s!.id)).toBeTruthy();
+    // Browsers and proxies revalidate: 304 while the data is the same, the new answer as soon as it changes.
+    const tag = first.headers.get('etag')!;
+    expect(first.headers.get('cache-control')).toBe('no-cache');
+    const url = `${server.url}/geo/schools.geojson?province=79`;
+    expect((await fetch(url, { headers: { 'if-none-match': tag } })).status).toBe(304);
     await server.ctx.db.raw.query(`UPDATE school SET location = ST_SetSRID(ST_MakePoint(106.7005, 10.7765), 4326) WHERE id = $1`, [s!.id]);
     const [after] = await server.ctx.db.raw.query<{ ward: string }>(`SELECT w.code AS ward FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE s.id = $1`, [s!.id]);
     expect(after!.ward).toBe('26740');
     const [change] = await server.ctx.db.raw.query<{ operation: string; before: string; after: string }>(
       `SELECT operation, before->>'ward_id' AS before, after->>'ward_id' AS after FROM school_change WHERE school_id = $1`, [s!.id]);
     expect(change).toEqual({ operation: 'UPDATE', before: `${s!.ward}@2025-07-01`, after: '26740@2025-07-01' });
-    const moved = await (await fetch(`${server.url}/geo/schools.geojson?province=79`)).json() as any;
+    const revalidated = await fetch(url, { headers: { 'if-none-match': tag } });
+    expect(revalidated.status).toBe(200);
+    expect(revalidated.headers.get('etag')).not.toBe(tag);
+    const moved = await revalidated.json() as any;
     expect(moved.features.find((f: any) => f.properties.id === s!.id).geometry.coordinates).toEqual([106.7005, 10.7765]);
   });
 });
