@@ -1,5 +1,6 @@
 // Accounts: password hashing (Argon2id through @node-rs/argon2, OWASP's first choice) and the demo accounts,
 // one per role, that a seeded database gets so the workflow can be tried at once (listed in the README).
+import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { sql } from '@edugis/prisma-postgis';
 import type { Database } from './connection.ts';
@@ -99,4 +100,71 @@ export async function ensureDemoAccounts(
   });
   if (created.length) log(`accounts: created demo accounts ${created.join(', ')} (password "${DEMO_PASSWORD}")`);
   return created;
+}
+
+// ——— Administration (issue 12): one-time passwords, password rules and account scopes, shared by the accounts
+// import kind and the GraphQL mutations, so a CSV and the account screen refuse the same things.
+
+/** Usernames: lower-case letters, digits, '.', '_' and '-', 3–64 characters, starting with a letter or digit. */
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+export const MIN_PASSWORD = 10;
+export const MAX_PASSWORD = 200;
+/** Letters and digits nobody misreads on paper (no 0/o, 1/l/i). */
+const OTP_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/** A one-time password to hand over on paper or by phone: 3 groups of 4 (about 59 bits). */
+export function oneTimePassword(): string {
+  const bytes = randomBytes(12);
+  let out = '';
+  for (let i = 0; i < 12; i++) out += (i && i % 4 === 0 ? '-' : '') + OTP_ALPHABET[bytes[i]! % OTP_ALPHABET.length];
+  return out;
+}
+
+/** Why a password someone chose is refused (a message key of IMPORT_MESSAGES), or null. */
+export function passwordProblem(password: string, username: string): string | null {
+  if ([...password].length < MIN_PASSWORD) return 'passwordShort';
+  if (password.length > MAX_PASSWORD) return 'passwordLong';
+  const p = password.toLowerCase();
+  if (p.includes(username.toLowerCase()) || p === DEMO_PASSWORD) return 'passwordGuessable';
+  if (new Set(p).size < 4) return 'passwordGuessable';
+  return null;
+}
+
+/** What scope a role takes: school staff and principals a school, ward staff a ward, province staff a province. */
+export const ROLE_SCOPE: Record<Role, 'school' | 'ward' | 'province' | null> = {
+  SCHOOL_STAFF: 'school', PRINCIPAL: 'school', WARD_STAFF: 'ward', PROVINCE_STAFF: 'province', PLANNER: null, ADMIN: null,
+};
+
+export interface ResolvedScope { schoolId: string | null; unitId: string | null; provinceCode: string | null; label: string | null }
+export type ScopeCheck = { ok: true; scope: ResolvedScope } | { ok: false; key: string; values: Record<string, string> };
+
+/**
+ * Resolves and checks an account's scope for its role: a school by id or official code, a unit by its code (the
+ * ward or province it names must be current). `client` is the caller's transaction when there is one.
+ */
+export async function resolveScope(
+  client: { $queryRaw<T = unknown>(q: ReturnType<typeof sql>): Promise<T> },
+  role: Role, given: { school?: string | null; unitCode?: string | null },
+): Promise<ScopeCheck> {
+  const want = ROLE_SCOPE[role];
+  const school = given.school?.trim() || null;
+  const unitCode = given.unitCode?.trim() || null;
+  if (want === null) {
+    return school || unitCode ? { ok: false, key: 'scopeNotTaken', values: { role } } : { ok: true, scope: { schoolId: null, unitId: null, provinceCode: null, label: null } };
+  }
+  if (want === 'school') {
+    if (!school || unitCode) return { ok: false, key: 'scopeNeedsSchool', values: { role } };
+    const [s] = await client.$queryRaw<{ id: string; name: string; province_code: string | null }[]>(sql`
+      SELECT s.id, s.name, w.province_code FROM school s LEFT JOIN admin_unit w ON w.id = s.ward_id
+      WHERE s.id = ${school} OR s.official_code = ${school} ORDER BY (s.id = ${school}) DESC LIMIT 1`);
+    if (!s) return { ok: false, key: 'scopeUnknownSchool', values: { school: school.slice(0, 60) } };
+    return { ok: true, scope: { schoolId: s.id, unitId: null, provinceCode: s.province_code, label: s.name } };
+  }
+  if (!unitCode || school) return { ok: false, key: want === 'ward' ? 'scopeNeedsWard' : 'scopeNeedsProvince', values: { role } };
+  const level = want === 'ward' ? 'WARD' : 'PROVINCE';
+  const [u] = await client.$queryRaw<{ id: string; name: string; province_code: string | null; code: string }[]>(sql`
+    SELECT id, full_name AS name, code, CASE WHEN level = 'PROVINCE' THEN code ELSE province_code END AS province_code
+    FROM admin_unit WHERE code = ${unitCode} AND level = ${level}::"AdminLevel" AND valid_to IS NULL LIMIT 1`);
+  if (!u) return { ok: false, key: want === 'ward' ? 'scopeUnknownWard' : 'scopeUnknownProvince', values: { code: unitCode.slice(0, 20) } };
+  return { ok: true, scope: { schoolId: null, unitId: u.id, provinceCode: u.province_code, label: u.name } };
 }

@@ -54,6 +54,7 @@ async function importFile(db: Awaited<ReturnType<typeof openDatabase>>) {
   if (values.revert) {
     const r = await revertImport(run, values.revert, actor);
     console.log(`imports: reverted ${values.revert} by ${r.id}: ${JSON.stringify(r.counts)}`);
+    for (const s of r.secrets) console.log(`  one-time password for ${s.username}: ${s.password}`);
     return;
   }
   const [kind, given] = positionals;
@@ -82,8 +83,10 @@ async function importFile(db: Awaited<ReturnType<typeof openDatabase>>) {
   for (const w of staged.warnings.slice(0, 10)) console.log(`  warning: ${describeIssue(w, lang)}`);
   if (staged.status === 'INVALID') throw new UsageError(`${file}: not imported (${c.errors} error(s)); nothing was written`);
   if (values.commit) {
-    await commitImport(run, staged.id, actor);
+    const done = await commitImport(run, staged.id, actor);
     console.log(`imports: ${staged.id} committed`);
+    // New accounts' one-time passwords: printed this once, stored nowhere (hand each to its person).
+    for (const s of done.secrets) console.log(`  one-time password for ${s.username}: ${s.password}`);
   } else {
     console.log(`imports: preview only; run again with --commit, or commit ${staged.id} in the workspace`);
   }

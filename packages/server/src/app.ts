@@ -170,12 +170,15 @@ export async function startServer(db: Database, opts: ServerOptions = {}): Promi
         const token = keyClient ? null : bearerToken(req.headers.authorization);
         const viewer = await viewerForToken(token);
         const ip = req.ip ?? req.socket.remoteAddress ?? '';
-        const signedIn = viewer && viewer !== 'expired' ? viewer : null;
+        const session = viewer && viewer !== 'expired' ? viewer : null;
+        // A one-time password opens only `me` and `changePassword`: every other resolver sees no viewer.
+        const signedIn = session && !session.mustChangePassword ? session : null;
         return {
           lang, ip,
-          viewer: signedIn, sessionExpired: viewer === 'expired', token, places: placesLoader(), memo: new Map(),
+          viewer: signedIn, passwordChange: session?.mustChangePassword ? session : null,
+          sessionExpired: viewer === 'expired' ? true : session?.mustChangePassword ? 'password' as const : false, token, places: placesLoader(), memo: new Map(),
           signal: res.locals.signal as AbortSignal,
-          client: keyClient ?? (signedIn ? staffClient(signedIn.id, budgets) : anonymousClient(ip, budgets)),
+          client: keyClient ?? (session ? staffClient(session.id, budgets) : anonymousClient(ip, budgets)),
         };
       },
     }),

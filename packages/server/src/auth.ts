@@ -16,6 +16,8 @@ export interface Viewer {
   role: Role;
   schoolId: string | null;
   unitId: string | null;
+  /** Signed in with a one-time password: may only set its own password (and read `me`) until it does. */
+  mustChangePassword: boolean;
 }
 
 /** Sessions last 8 hours (a working day) unless EDUGIS_SESSION_HOURS says otherwise. */
@@ -88,9 +90,12 @@ export async function logout(token: string): Promise<void> {
   await prisma().session.deleteMany({ where: { id: tokenHash(token) } });
 }
 
-function toViewer(u: { id: string; username: string; displayName: string; role: string; schoolId: string | null; unitId: string | null }): Viewer {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as Role, schoolId: u.schoolId, unitId: u.unitId };
+function toViewer(u: { id: string; username: string; displayName: string; role: string; schoolId: string | null; unitId: string | null; mustChangePassword: boolean }): Viewer {
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as Role, schoolId: u.schoolId, unitId: u.unitId, mustChangePassword: u.mustChangePassword };
 }
+
+/** The stored id of a session token (for "sign out my other sessions"). */
+export const sessionId = (token: string) => tokenHash(token);
 
 /** The viewer of a bearer token: null without one; 'expired' for an unknown, expired or disabled one. */
 export async function viewerForToken(token: string | null): Promise<Viewer | null | 'expired'> {
@@ -157,4 +162,4 @@ export function canSeeDrafts(viewer: Viewer | null, place: SchoolPlace): boolean
 }
 
 /** The context of an anonymous request (benchmarks and scripts that run GraphQL in-process). */
-export const anonymousContext = (lang: 'vi' | 'en' = 'vi') => ({ lang, ip: '127.0.0.1', viewer: null, sessionExpired: false, token: null, places: placesLoader(), memo: new Map() });
+export const anonymousContext = (lang: 'vi' | 'en' = 'vi') => ({ lang, ip: '127.0.0.1', viewer: null, passwordChange: null, sessionExpired: false, token: null, places: placesLoader(), memo: new Map() });

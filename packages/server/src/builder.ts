@@ -17,8 +17,14 @@ export interface Context {
   ip: string;
   /** The signed-in account, or null for an anonymous visitor (a parent). */
   viewer: Viewer | null;
-  /** The request carried a bearer token that is unknown, expired or of a disabled account. */
-  sessionExpired: boolean;
+  /**
+   * true: the request carried a bearer token that is unknown, expired or of a disabled account. 'password': it is
+   * of an account that signed in with a one-time password and must set its own first (`viewer` is then null and
+   * `passwordChange` holds the account).
+   */
+  sessionExpired: boolean | 'password';
+  /** The account of a session that must set its own password before anything else, or null. */
+  passwordChange: Viewer | null;
   token: string | null;
   /** Per-request, batched: where schools sit and who manages them (auth.schoolPlaces); one query per tick. */
   places: DataLoader<string, SchoolPlace | undefined>;

@@ -15,6 +15,7 @@ export const USER_ERROR_CODES = new Set([
   'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'NOT_FOUND', 'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE', 'RATE_LIMITED', 'COST_LIMIT', 'RESPONSE_TOO_LARGE', 'UNAUTHENTICATED', 'FORBIDDEN', 'SERVER_BUSY', 'TIMEOUT',
   'IMPORT_STALE', 'IMPORT_STATE', 'IMPORT_CONFLICT', 'IMPORT_INVALID', 'STALE_VERSION', 'REPORT_MODERATED',
+  'PASSWORD_CHANGE_REQUIRED', 'USERNAME_TAKEN', 'LAST_ADMIN',
 ]);
 
 /** What one HTTP request carries through every async step: its language and the id quoted in logs and errors. */
@@ -91,8 +92,9 @@ export function maskError(lang: Lang, formatted: GraphQLFormattedError, error: u
 }
 
 /** Sign in first (no session, or an expired one), or this account may not do this: GraphQL errors with a stable code. */
-export function authError(lang: Lang, sessionExpired: boolean, signedIn: boolean): GraphQLError {
+export function authError(lang: Lang, sessionExpired: boolean | 'password', signedIn: boolean): GraphQLError {
   if (signedIn) return userError(lang, 'error.forbidden', {}, 'FORBIDDEN');
+  if (sessionExpired === 'password') return userError(lang, 'error.passwordChangeRequired', {}, 'PASSWORD_CHANGE_REQUIRED');
   return userError(lang, sessionExpired ? 'error.sessionExpired' : 'error.notSignedIn', {}, 'UNAUTHENTICATED');
 }
 

@@ -59,7 +59,7 @@ export function mountImportRoute(app: Express): void {
         return fail(res, 413, 'error.importTooLarge', { size: Math.round(length / 1048576), max: MAX_IMPORT_BYTES / 1048576 });
       }
       const viewer = await viewerForToken(bearerToken(req.headers.authorization)).catch(next);
-      const v = viewer && viewer !== 'expired' ? viewer : null;
+      const v = viewer && viewer !== 'expired' && !viewer.mustChangePassword ? viewer : null;
       const kind = String(req.query.kind ?? '');
       const province = String(req.query.province ?? '');
       if (!importKinds().includes(kind)) return fail(res, 400, 'error.importKind', { kinds: importKinds().join(', ') });

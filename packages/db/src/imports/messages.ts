@@ -60,6 +60,23 @@ export const IMPORT_MESSAGES = {
     notCommitted: 'Chỉ hoàn tác được lần nhập đã lưu và chưa được hoàn tác.',
     schoolYear: 'Năm học "{{value}}" không hợp lệ; viết dạng 2026-2027.',
     levelOption: 'Cấp học "{{value}}" không rõ; dùng PRESCHOOL, PRIMARY, LOWER_SECONDARY, UPPER_SECONDARY hoặc CONTINUING.',
+    badUsername: 'Dòng {{row}}: tên đăng nhập "{{value}}" không hợp lệ (3–64 ký tự: chữ thường không dấu, số, ".", "_", "-").',
+    unknownRole: 'Dòng {{row}}: vai trò "{{value}}" không rõ; dùng Cán bộ trường, Hiệu trưởng, Cán bộ phường/xã, Chuyên viên Sở.',
+    roleNotImportable: 'Dòng {{row}}: tài khoản {{role}} không thuộc tỉnh/thành phố nào nên không nhập bằng tệp; quản trị tạo trong màn hình tài khoản.',
+    duplicateUsername: 'Dòng {{row}}: tên đăng nhập {{value}} đã có ở dòng {{first}}.',
+    scopeNotTaken: 'Vai trò {{role}} không gắn với trường hay đơn vị nào: để trống phạm vi.',
+    scopeNeedsSchool: 'Vai trò {{role}} cần phạm vi là một trường (mã trường hoặc mã định danh).',
+    scopeNeedsWard: 'Vai trò {{role}} cần phạm vi là mã một phường/xã hiện hành.',
+    scopeNeedsProvince: 'Vai trò {{role}} cần phạm vi là mã tỉnh/thành phố.',
+    scopeUnknownSchool: 'Không có trường mã "{{school}}".',
+    scopeUnknownWard: 'Không có phường/xã hiện hành mã {{code}}.',
+    scopeUnknownProvince: 'Không có tỉnh/thành phố mã {{code}}.',
+    accountOutsideProvince: 'Dòng {{row}}: {{value}} không thuộc {{province}}.',
+    accountOtherProvince: 'Dòng {{row}}: tài khoản {{value}} đã có và thuộc tỉnh/thành phố khác (hoặc là quản trị/quy hoạch); không đổi bằng lần nhập này.',
+    revertAccountConflict: 'Không thể hoàn tác: {{n}} tài khoản đã được sửa sau lần nhập này (ví dụ {{name}}).',
+    passwordShort: 'Mật khẩu cần ít nhất 10 ký tự.',
+    passwordLong: 'Mật khẩu dài quá 200 ký tự.',
+    passwordGuessable: 'Mật khẩu quá dễ đoán (chứa tên đăng nhập, là mật khẩu demo, hoặc quá ít ký tự khác nhau).',
   },
   en: {
     empty: 'The file is empty: it has no data rows.',
@@ -109,6 +126,23 @@ export const IMPORT_MESSAGES = {
     notCommitted: 'Only a committed import that has not been reverted can be reverted.',
     schoolYear: 'School year "{{value}}" is not valid; write it as 2026-2027.',
     levelOption: 'Level "{{value}}" is not known; use PRESCHOOL, PRIMARY, LOWER_SECONDARY, UPPER_SECONDARY or CONTINUING.',
+    badUsername: 'Row {{row}}: username "{{value}}" is not valid (3–64 characters: lower-case letters without accents, digits, ".", "_", "-").',
+    unknownRole: 'Row {{row}}: role "{{value}}" is not known; use Cán bộ trường (school staff), Hiệu trưởng (principal), Cán bộ phường/xã (ward staff), Chuyên viên Sở (province staff).',
+    roleNotImportable: 'Row {{row}}: {{role}} accounts belong to no province and are not imported from a file; an admin creates them in the accounts screen.',
+    duplicateUsername: 'Row {{row}}: username {{value}} is already in row {{first}}.',
+    scopeNotTaken: 'Role {{role}} has no school or unit: leave the scope empty.',
+    scopeNeedsSchool: 'Role {{role}} needs a school as its scope (its id or official code).',
+    scopeNeedsWard: 'Role {{role}} needs the code of a current ward as its scope.',
+    scopeNeedsProvince: 'Role {{role}} needs a province code as its scope.',
+    scopeUnknownSchool: 'There is no school "{{school}}".',
+    scopeUnknownWard: 'There is no current ward with code {{code}}.',
+    scopeUnknownProvince: 'There is no province with code {{code}}.',
+    accountOutsideProvince: 'Row {{row}}: {{value}} is not in {{province}}.',
+    accountOtherProvince: 'Row {{row}}: account {{value}} exists and belongs to another province (or is an admin/planner); this import does not change it.',
+    revertAccountConflict: 'Cannot revert: {{n}} account(s) were changed after this import (for example {{name}}).',
+    passwordShort: 'The password needs at least 10 characters.',
+    passwordLong: 'The password is longer than 200 characters.',
+    passwordGuessable: 'The password is too easy to guess (it holds the username, is the demo password, or has too few different characters).',
   },
 } as const satisfies Record<IssueLang, Record<string, string>>;
 
@@ -118,7 +152,9 @@ export type IssueKey = keyof typeof IMPORT_MESSAGES.vi;
 export function describeIssue(issue: Issue, lang: IssueLang = 'vi'): string {
   const template: string = IMPORT_MESSAGES[lang][issue.key as IssueKey] ?? issue.key;
   const values: Record<string, string | number | undefined> = { row: issue.row, column: issue.column, ...issue.values };
-  return template.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => String(values[k] ?? ''));
+  // A message shared with the account screen names no row; in a file it gets one.
+  const prefix = issue.row !== undefined && !template.includes('{{row}}') && /^scope|^password/.test(issue.key) ? (lang === 'vi' ? `Dòng ${issue.row}: ` : `Row ${issue.row}: `) : '';
+  return prefix + template.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => String(values[k] ?? ''));
 }
 
 /** A problem that stops the whole file (nothing is parsed further); the pipeline records it as the import's error. */

@@ -47,6 +47,9 @@ export interface ImportContext {
   options: Record<string, unknown>;
 }
 
+/** A value shown once to whoever committed the import: a new account's one-time password. */
+export interface ImportSecret { key: string; label: string; username: string; password: string }
+
 export interface ImportKind<R = unknown, S = unknown> {
   id: string;
   formats: readonly FileFormat[];
@@ -54,8 +57,11 @@ export interface ImportKind<R = unknown, S = unknown> {
   read(upload: Upload, format: FileFormat, ctx: ImportContext): Promise<{ rows: R[]; errors: Issue[]; warnings: Issue[] }>;
   /** What committing the rows would do to what is stored now; checks that need the database add errors. */
   plan(client: SqlClient, rows: R[], ctx: ImportContext): Promise<{ items: PlanItem<S, R>[]; errors: Issue[]; warnings: Issue[] }>;
-  /** Writes the `after` of every ADD/CHANGE and deletes every REMOVE (in key order, so parallel writers queue). */
-  apply(tx: SqlClient, items: PlanItem<S, R>[], ctx: ImportContext): Promise<void>;
+  /**
+   * Writes the `after` of every ADD/CHANGE and deletes every REMOVE (in key order, so parallel writers queue).
+   * Secrets (the one-time passwords of new accounts) go back to the committing person once and are never stored.
+   */
+  apply(tx: SqlClient, items: PlanItem<S, R>[], ctx: ImportContext): Promise<void | { secrets?: ImportSecret[] }>;
   /** Checks that a revert can restore `before` (nothing changed since, nothing depends on an added row). */
   checkRevert(tx: SqlClient, items: PlanItem<S, R>[], ctx: ImportContext): Promise<Issue | null>;
 }
@@ -200,7 +206,7 @@ async function setActor(tx: SqlClient, actorId: string | null, importId: string)
   await tx.$executeRaw(sql`SELECT set_config('edugis.actor', ${actorId ?? ''}, true), set_config('edugis.import', ${importId}, true)`);
 }
 
-export interface CommitResult { id: string; counts: Record<string, number> }
+export interface CommitResult { id: string; counts: Record<string, number>; secrets: ImportSecret[] }
 
 /**
  * Commits a previewed import, all or nothing. The plan is recomputed from the stored rows against what is stored
@@ -219,9 +225,9 @@ export async function commitImport(run: RunTransaction, id: string, actor: { id:
     if (again.errors.length || hashPlan(again.items) !== rec.plan_hash) throw new ImportRefused({ key: 'stale' }, 'IMPORT_STALE');
     await setActor(tx, actor.id, id);
     await recordSource(tx, ctx, rec, actor.name);
-    await kind.apply(tx, again.items, ctx);
+    const out = await kind.apply(tx, again.items, ctx);
     await tx.$executeRaw(sql`UPDATE data_import SET status = 'COMMITTED', committed_at = CURRENT_TIMESTAMP WHERE id = ${id}`);
-    return { id, counts: rec.counts };
+    return { id, counts: rec.counts, secrets: out?.secrets ?? [] };
   });
 }
 
@@ -264,8 +270,8 @@ export async function revertImport(run: RunTransaction, id: string, actor: { id:
               ${JSON.stringify(counts)}::jsonb, ${id}, CURRENT_TIMESTAMP)`);
     await insertItems(tx, newId, undo);
     await setActor(tx, actor.id, newId);
-    await kind.apply(tx, undo, ctx);
+    const out = await kind.apply(tx, undo, ctx);
     await tx.$executeRaw(sql`UPDATE data_import SET reverted_by_id = ${newId} WHERE id = ${id}`);
-    return { id: newId, counts };
+    return { id: newId, counts, secrets: out?.secrets ?? [] };
   });
 }

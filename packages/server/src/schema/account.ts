@@ -19,6 +19,9 @@ export const Account = builder.objectRef<Viewer>('Account').implement({
     username: t.exposeString('username'),
     displayName: t.exposeString('displayName'),
     role: t.expose('role', { type: RoleEnum }),
+    mustChangePassword: t.exposeBoolean('mustChangePassword', {
+      description: 'Signed in with a one-time password: it must set its own (changePassword) before anything else answers.',
+    }),
     school: t.prismaField({
       type: 'School',
       nullable: true,
@@ -53,7 +56,7 @@ const SessionRef = builder.objectRef<{ token: string; expiresAt: Date; viewer: V
 });
 
 builder.queryField('me', (t) =>
-  t.field({ type: Account, nullable: true, description: 'The signed-in account; null when anonymous or the session expired.', resolve: (_r, _a, ctx) => ctx.viewer }),
+  t.field({ type: Account, nullable: true, description: 'The signed-in account; null when anonymous or the session expired.', resolve: (_r, _a, ctx) => ctx.viewer ?? ctx.passwordChange }),
 );
 
 builder.mutationFields((t) => ({

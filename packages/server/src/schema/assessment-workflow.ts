@@ -277,7 +277,7 @@ const fail = (ctx: Context, code: WorkflowErrorCode, key: string, vars: Record<s
   new WorkflowError(code, translator(ctx.lang)(key, vars) as string);
 const refusal = (ctx: Context, r: { code: WorkflowErrorCode; message: { vi: string; en: string } }) => new WorkflowError(r.code, r.message[ctx.lang]);
 function requireViewer(ctx: Context) {
-  if (!ctx.viewer) throw fail(ctx, 'NOT_SIGNED_IN', ctx.sessionExpired ? 'error.sessionExpired' : 'error.notSignedIn');
+  if (!ctx.viewer) throw fail(ctx, 'NOT_SIGNED_IN', ctx.sessionExpired === 'password' ? 'error.passwordChangeRequired' : ctx.sessionExpired ? 'error.sessionExpired' : 'error.notSignedIn');
   return ctx.viewer;
 }
 function checkText(ctx: Context, text: string | null | undefined) {

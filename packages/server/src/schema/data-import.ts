@@ -2,7 +2,7 @@
 // row by row with what changes), its commit, discard and revert, and the history of a province's imports.
 // Files themselves are uploaded to POST /imports (imports.ts): a GraphQL request carries no 60 MB body.
 import { sql } from '@edugis/prisma-postgis';
-import { describeIssue, type Issue, type PlanItem } from '@edugis/db';
+import { describeIssue, type ImportSecret, type Issue, type PlanItem } from '@edugis/db';
 import { builder, type Context } from '../builder.ts';
 import { prisma } from '../db.ts';
 import { authError, userError } from '../errors.ts';
@@ -73,7 +73,18 @@ const ImportCounts = builder.objectRef<Record<string, number>>('ImportCounts').i
 
 const MAX_ITEMS = 500;
 
-const DataImport = builder.objectRef<ImportRow & { lang: Context['lang'] }>('DataImport').implement({
+const OneTimePassword = builder.objectRef<ImportSecret>('OneTimePassword').implement({
+  description: 'A new account\'s one-time password, answered once by the commit that created it and stored nowhere in clear.',
+  fields: (t) => ({
+    accountId: t.string({ resolve: (s) => s.key }),
+    username: t.exposeString('username'),
+    password: t.exposeString('password'),
+  }),
+});
+
+type Loaded = ImportRow & { lang: Context['lang']; secrets?: ImportSecret[] };
+
+const DataImport = builder.objectRef<Loaded>('DataImport').implement({
   description: 'One file through the import pipeline: INVALID (errors; nothing can be written), PREVIEW, COMMITTED or DISCARDED.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -95,6 +106,11 @@ const DataImport = builder.objectRef<ImportRow & { lang: Context['lang'] }>('Dat
     revertsId: t.string({ nullable: true, description: 'This import reverted that one.', resolve: (r) => r.reverts_id }),
     revertedById: t.string({ nullable: true, description: 'This import was reverted by that one.', resolve: (r) => r.reverted_by_id }),
     counts: t.field({ type: ImportCounts, resolve: (r) => r.counts }),
+    oneTimePasswords: t.field({
+      type: [OneTimePassword],
+      description: 'Accounts imports: the new accounts\' one-time passwords, in the answer of commitImport (or revertImport) only; empty anywhere else.',
+      resolve: (r) => r.secrets ?? [],
+    }),
     errors: t.field({
       type: [ImportIssue], description: 'The first 1,000 errors, by row.',
       resolve: (r) => r.errors.map((i) => ({ ...i, lang: r.lang })),
@@ -161,22 +177,22 @@ builder.queryField('dataImports', (t) =>
   }),
 );
 
-const step = (name: string, description: string, run: (id: string, ctx: Context) => Promise<string>) =>
+const step = (name: string, description: string, run: (id: string, ctx: Context) => Promise<{ id: string; secrets?: ImportSecret[] }>) =>
   builder.mutationField(name, (t) =>
     t.field({
       type: DataImport, description, complexity: 50,
       args: { id: t.arg.id({ required: true }) },
       resolve: async (_r, args, ctx) => {
         const rec = await load(ctx, String(args.id));
-        const id = await run(rec.id, ctx).catch((err: unknown) => refusal(ctx.lang, err));
-        return load(ctx, id);
+        const done = await run(rec.id, ctx).catch((err: unknown) => refusal(ctx.lang, err));
+        return { ...(await load(ctx, done.id)), secrets: done.secrets };
       },
     }),
   );
 
 step('commitImport', 'Commits a previewed import, all or nothing. Refused (IMPORT_STALE) when what is stored changed since the preview, ' +
   '(IMPORT_INVALID) when the file has errors, (IMPORT_STATE) when it is no longer a preview. Two imports of one province never interleave.',
-(id, ctx) => commit(id, ctx.viewer!).then((r) => r.id));
-step('discardImport', 'Discards a preview: nothing is written.', (id) => discard(id).then(() => id));
+(id, ctx) => commit(id, ctx.viewer!));
+step('discardImport', 'Discards a preview: nothing is written.', (id) => discard(id).then(() => ({ id })));
 step('revertImport', 'Reverts a committed import by a new import that restores the state before it; returns the new import. ' +
-  'Refused (IMPORT_CONFLICT) when its records changed since.', (id, ctx) => revert(id, ctx.viewer!).then((r) => r.id));
+  'Refused (IMPORT_CONFLICT) when its records changed since.', (id, ctx) => revert(id, ctx.viewer!));

@@ -14,5 +14,6 @@ import './demand.ts';
 import './api-key.ts';
 import './data-import.ts';
 import './school-admin.ts';
+import './account-admin.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
