@@ -3,5 +3,6 @@ export * from './messages.ts';
 export * from './file.ts';
 export * from './pipeline.ts';
 export { schoolsKind, SCHOOL_COLUMNS, coordinateIssue, type SchoolRow, type SchoolState } from './schools.ts';
+export { osmSchoolsKind, inferLevels, coreName, OSM_ATTRIBUTION, type OsmRow } from './osm.ts';
 export { wardDemandKind, type DemandRow, type DemandState } from './ward-demand.ts';
 export { accountsKind, accountId, ACCOUNT_COLUMNS, type AccountRow, type AccountState } from './accounts.ts';

@@ -16,7 +16,8 @@ export interface SqlClient {
 /** Runs `fn` in one write transaction (the server passes its own, with its limits; the CLI a plain one). */
 export type RunTransaction = <T>(fn: (tx: SqlClient) => Promise<T>) => Promise<T>;
 
-export type Action = 'ADD' | 'CHANGE' | 'UNCHANGED' | 'REMOVE' | 'KEEP';
+/** SKIP: a row of the file that is not written (ambiguous, outside the province, …), listed with its reason. */
+export type Action = 'ADD' | 'CHANGE' | 'UNCHANGED' | 'REMOVE' | 'KEEP' | 'SKIP';
 /** One row of the plan: what happens to one stored record. `before`/`after` are the record's full state. */
 export interface PlanItem<S = unknown, R = unknown> {
   action: Action;
@@ -62,6 +63,10 @@ export interface ImportKind<R = unknown, S = unknown> {
    * Secrets (the one-time passwords of new accounts) go back to the committing person once and are never stored.
    */
   apply(tx: SqlClient, items: PlanItem<S, R>[], ctx: ImportContext): Promise<void | { secrets?: ImportSecret[] }>;
+  /** The licence its data always has, whatever the uploader says (OpenStreetMap: ODbL-1.0). */
+  licence?: string;
+  /** The attribution its data carries, when not the generic "title (imported by …)" (OpenStreetMap's). */
+  attribution?(rec: { source_title: string; options: Record<string, unknown> }): string;
   /** Checks that a revert can restore `before` (nothing changed since, nothing depends on an added row). */
   checkRevert(tx: SqlClient, items: PlanItem<S, R>[], ctx: ImportContext): Promise<Issue | null>;
 }
@@ -104,7 +109,7 @@ async function provinceOf(client: SqlClient, code: string) {
 }
 
 function countsOf(items: PlanItem[], errors: number, warnings: number): Record<string, number> {
-  const c: Record<string, number> = { ADD: 0, CHANGE: 0, UNCHANGED: 0, REMOVE: 0, KEEP: 0, errors, warnings };
+  const c: Record<string, number> = { ADD: 0, CHANGE: 0, UNCHANGED: 0, REMOVE: 0, KEEP: 0, SKIP: 0, errors, warnings };
   for (const i of items) c[i.action]! += 1;
   return c;
 }
@@ -158,7 +163,7 @@ export async function stageImport(client: SqlClient, run: RunTransaction, input:
       INSERT INTO data_import (id, kind, status, province_code, actor_id, actor_name, file_name, file_size, sha256, format,
                                source_title, licence, is_synthetic, options, errors, warnings, plan_hash, counts)
       VALUES (${id}, ${kind.id}, ${status}, ${province.code}, ${input.actor.id}, ${input.actor.name}, ${input.upload.name.slice(0, 255) || 'upload'},
-              ${input.upload.bytes.byteLength}, ${sha256(input.upload.bytes)}, ${format}, ${input.source.title}, ${input.source.licence},
+              ${input.upload.bytes.byteLength}, ${sha256(input.upload.bytes)}, ${format}, ${input.source.title}, ${kind.licence ?? input.source.licence},
               ${ctx.isSynthetic}, ${JSON.stringify(ctx.options)}::jsonb, ${JSON.stringify(errors.slice(0, MAX_STORED_ISSUES))}::jsonb,
               ${JSON.stringify(warnings.slice(0, MAX_STORED_ISSUES))}::jsonb, ${status === 'PREVIEW' ? hashPlan(items) : null}, ${JSON.stringify(counts)}::jsonb)`);
     await insertItems(tx, id, items);
@@ -194,11 +199,12 @@ async function contextOf(tx: SqlClient, rec: ImportRecord, importId = rec.id): P
   return { importId, sourceId: `import-${importId}`, province, isSynthetic: rec.is_synthetic, options: rec.options };
 }
 
-async function recordSource(tx: SqlClient, ctx: ImportContext, rec: ImportRecord, actorName: string): Promise<void> {
+async function recordSource(tx: SqlClient, ctx: ImportContext, rec: ImportRecord, actorName: string, kind: ImportKind): Promise<void> {
+  const attribution = kind.attribution?.(rec) ?? `${rec.source_title} (imported by ${actorName})`;
   await tx.$executeRaw(sql`
     INSERT INTO data_source (id, title, file, sha256, licence, attribution, is_synthetic)
     VALUES (${ctx.sourceId}, ${rec.source_title}, ${rec.file_name}, ${rec.sha256}, ${rec.licence},
-            ${`${rec.source_title} (imported by ${actorName})`}, ${rec.is_synthetic})
+            ${attribution}, ${rec.is_synthetic})
     ON CONFLICT (id) DO NOTHING`);
 }
 
@@ -224,7 +230,7 @@ export async function commitImport(run: RunTransaction, id: string, actor: { id:
     const again = await kind.plan(tx, rows, ctx);
     if (again.errors.length || hashPlan(again.items) !== rec.plan_hash) throw new ImportRefused({ key: 'stale' }, 'IMPORT_STALE');
     await setActor(tx, actor.id, id);
-    await recordSource(tx, ctx, rec, actor.name);
+    await recordSource(tx, ctx, rec, actor.name, kind);
     const out = await kind.apply(tx, again.items, ctx);
     await tx.$executeRaw(sql`UPDATE data_import SET status = 'COMMITTED', committed_at = CURRENT_TIMESTAMP WHERE id = ${id}`);
     return { id, counts: rec.counts, secrets: out?.secrets ?? [] };
@@ -240,7 +246,7 @@ export async function discardImport(run: RunTransaction, id: string): Promise<vo
   });
 }
 
-const REVERSED: Record<Action, Action> = { ADD: 'REMOVE', REMOVE: 'ADD', CHANGE: 'CHANGE', UNCHANGED: 'UNCHANGED', KEEP: 'KEEP' };
+const REVERSED: Record<Action, Action> = { ADD: 'REMOVE', REMOVE: 'ADD', CHANGE: 'CHANGE', UNCHANGED: 'UNCHANGED', KEEP: 'KEEP', SKIP: 'SKIP' };
 
 /**
  * Reverts a committed import by a new committed import that restores the state before it, row by row. Refused

@@ -249,8 +249,9 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 /** Deterministic id of a new school: the same code in the same province gets the same id on every import. */
 const newSchoolId = (ctx: ImportContext, code: string) => `s-${ctx.province.code}-${createHash('sha256').update(`${ctx.province.code}:${code}`).digest('hex').slice(0, 12)}`;
 
-interface Stored { state: SchoolState; has_results: boolean; has_accounts: boolean }
-const STORED = sql`edugis_school_json(s) AS state,
+export interface Stored { state: SchoolState; has_results: boolean; has_accounts: boolean }
+/** A stored school's state and what depends on it (for `FROM school s`). */
+export const STORED = sql`edugis_school_json(s) AS state,
   EXISTS (SELECT 1 FROM maturity_assessment a WHERE a.school_id = s.id) AS has_results,
   EXISTS (SELECT 1 FROM app_user u WHERE u.school_id = s.id) AS has_accounts`;
 
@@ -369,13 +370,14 @@ async function writeSlice(tx: SqlClient, states: SchoolState[]) {
       source_ref = EXCLUDED.source_ref, phone = EXCLUDED.phone, website = EXCLUDED.website`);
 }
 
-async function apply(tx: SqlClient, items: PlanItem<SchoolState>[]) {
+/** Writes ADD/CHANGE states and removes REMOVEs: shared by every kind whose records are schools. */
+export async function applySchools(tx: SqlClient, items: PlanItem<SchoolState>[]) {
   await writeStates(tx, items.filter((i) => (i.action === 'ADD' || i.action === 'CHANGE') && i.after).map((i) => i.after!));
   const gone = items.filter((i) => i.action === 'REMOVE').map((i) => i.key).sort();
   if (gone.length) await tx.$queryRaw(sql`SELECT edugis_remove_schools(${gone}::text[])`);
 }
 
-async function checkRevert(tx: SqlClient, items: PlanItem<SchoolState>[]): Promise<Issue | null> {
+export async function checkSchoolsRevert(tx: SqlClient, items: PlanItem<SchoolState>[]): Promise<Issue | null> {
   const keys = items.map((i) => i.key).sort();
   const now = await tx.$queryRaw<Stored[]>(sql`SELECT ${STORED} FROM school s WHERE s.id = ANY (${keys}::text[]) ORDER BY s.id FOR UPDATE`);
   const current = new Map(now.map((s) => [s.state.id, s]));
@@ -393,7 +395,7 @@ export const schoolsKind: ImportKind<SchoolRow, SchoolState> = {
   formats: ['csv', 'xlsx', 'geojson'],
   read,
   plan,
-  apply,
-  checkRevert,
+  apply: applySchools,
+  checkRevert: checkSchoolsRevert,
 };
 registerKind(schoolsKind);

@@ -42,6 +42,7 @@ const ImportAction = builder.enumType('ImportAction', {
     UNCHANGED: { description: 'In the file and already stored as it is.' },
     REMOVE: { description: 'Stored, not in a full-province file, and removed (the importer asked for it).' },
     KEEP: { description: 'Stored, not in a full-province file, and kept.' },
+    SKIP: { description: 'In the file and not written (ambiguous, outside the province, no known level); `note` says why.' },
   } as const,
 });
 
@@ -49,7 +50,7 @@ const ImportItem = builder.objectRef<PlanItem & { lang: Context['lang'] }>('Impo
   description: 'What the import does (or did) to one record.',
   fields: (t) => ({
     action: t.field({ type: ImportAction, resolve: (i) => i.action }),
-    key: t.string({ description: 'The record: a school id.', resolve: (i) => i.key }),
+    key: t.string({ description: 'The record: a school id (for a match, the stored school\'s), an account id, a ward id.', resolve: (i) => i.key }),
     label: t.string({ description: 'Its name.', resolve: (i) => i.label }),
     row: t.int({ nullable: true, description: 'Its row in the file.', resolve: (i) => i.row ?? null }),
     fields: t.field({ type: [FieldChange], resolve: (i) => i.fields ?? [] }),
@@ -66,6 +67,7 @@ const ImportCounts = builder.objectRef<Record<string, number>>('ImportCounts').i
     unchanged: t.int({ resolve: (c) => c.UNCHANGED ?? 0 }),
     removed: t.int({ resolve: (c) => c.REMOVE ?? 0 }),
     kept: t.int({ description: 'Stored, missing from a full-province file, kept.', resolve: (c) => c.KEEP ?? 0 }),
+    skipped: t.int({ description: 'In the file, not written (see the items\' notes).', resolve: (c) => c.SKIP ?? 0 }),
     errors: t.int({ resolve: (c) => c.errors ?? 0 }),
     warnings: t.int({ resolve: (c) => c.warnings ?? 0 }),
   }),

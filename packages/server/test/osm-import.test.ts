@@ -1,0 +1,107 @@
+// OpenStreetMap schools through the import pipeline, over HTTP, on PostgreSQL and on the embedded PGlite: the real
+// 2018 extract of old HCMC (../shared/data/osm/hcmc_2018.osm.pbf) is previewed (new, matched, ambiguous and skipped
+// candidates, each with why), committed as real schools with OSM's attribution and the extract's date, found
+// unchanged when imported again, and reverted. A damaged PBF is refused and writes nothing.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveDataDir } from '@edugis/db';
+import { gql, useTestServer } from './support.ts';
+import { workflowClient } from './workflow-support.ts';
+
+const dataDir = resolveDataDir();
+const server = useTestServer();
+const { signIn } = workflowClient(server);
+let so: string;
+const pbf = dataDir ? readFileSync(join(dataDir, 'osm', 'hcmc_2018.osm.pbf')) : Buffer.alloc(0);
+
+const q = async (query: string, variables: Record<string, unknown>, token = so, lang = 'en'): Promise<any> => (await gql(server.url, query, variables, lang, token)).body;
+const code = (body: any) => body.errors?.[0]?.extensions?.code ?? 'OK';
+async function upload(bytes: Uint8Array, name = 'hcmc_2018.osm.pbf') {
+  const res = await fetch(`${server.url}/imports?kind=osm-schools&province=79&source=${encodeURIComponent('OpenStreetMap, old HCMC extract')}&licence=whatever`, {
+    method: 'POST', headers: { authorization: `Bearer ${so}`, 'x-file-name': name, 'accept-language': 'en' }, body: new Uint8Array(bytes),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+const ITEMS = `query($id: ID!, $a: ImportAction, $n: Int) { dataImport(id: $id) { licence counts { added changed unchanged skipped }
+  items(action: $a, first: $n) { action key label lng lat note } } }`;
+
+// Two schools of the extract (the file is pinned by its checksum in the data directory's SHA256SUMS): node
+// 1765177411 "Trường THPT Sương Nguyệt Ánh" (mapped a second time as way 516946751, 20 m away) and node 2022545818
+// "Trường tiểu học Phù Đổng".
+const OSM_SCHOOL = 'Trường THPT Sương Nguyệt Ánh';
+const SNA = [106.6710689, 10.7622571];
+const PHU_DONG = [106.7081317, 10.7930619];
+
+describe.skipIf(!dataDir)('the real OSM extract through the importer', () => {
+  beforeAll(async () => {
+    so = await signIn('demo.so');
+  });
+
+  it('previews candidates as new, matched, ambiguous or skipped, each saying why', async () => {
+    // A city's own record of one OSM school (another name form, 60 m away), and two stored schools that could both
+    // be a second one: the first is a match, the second ambiguous.
+    await server.ctx.db.raw.query(`
+      INSERT INTO school (id, name, levels, ownership, location, location_confidence, is_synthetic, source_id)
+      VALUES ('city-snA', 'THPT Sương Nguyệt Ánh', '{UPPER_SECONDARY}', 'PUBLIC', ST_Project(ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography, 60, 0)::geometry, 'SURVEYED', false, 'osm-schools-hcmc'),
+             ('city-pd1', 'Tiểu học Phù Đổng', '{PRIMARY}', 'PUBLIC', ST_Project(ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, 100, 0)::geometry, 'SURVEYED', false, 'osm-schools-hcmc'),
+             ('city-pd2', 'Trường Tiểu học Phù Đổng', '{PRIMARY}', 'PUBLIC', ST_Project(ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, 150, 3.14)::geometry, 'SURVEYED', false, 'osm-schools-hcmc')`,
+    [...SNA, ...PHU_DONG]);
+
+    const staged = await upload(pbf);
+    expect(staged.status).toBe(201);
+    expect(staged.body.status).toBe('PREVIEW');
+    expect(staged.body.counts.ADD).toBeGreaterThan(500);
+    expect(staged.body.warnings[0]).toMatchObject({ key: 'osmExtractDate', values: { date: '2018-01-01' } });
+    const id = staged.body.id;
+    importId = id;
+
+    const preview = (await q(ITEMS, { id, n: 500 })).data.dataImport;
+    expect(preview.licence).toBe('ODbL-1.0'); // OSM data is ODbL whatever the uploader typed
+    const unchanged = (await q(ITEMS, { id, a: 'UNCHANGED', n: 500 })).data.dataImport.items;
+    expect(unchanged.find((i: any) => i.key === 'city-snA')).toMatchObject({ label: OSM_SCHOOL, note: expect.stringMatching(/^Matches the stored school "THPT Sương Nguyệt Ánh" \(6\d m away\)/) });
+    const skipped = (await q(ITEMS, { id, a: 'SKIP', n: 500 })).data.dataImport.items;
+    expect(skipped.find((i: any) => /Phù Đổng/.test(i.label))?.note).toMatch(/could be any of 2 stored schools/);
+    expect(skipped.find((i: any) => /^Cao đẳng/i.test(i.label))?.note).toMatch(/level .* cannot be inferred/);
+    const added = (await q(ITEMS, { id, a: 'ADD', n: 500 })).data.dataImport.items;
+    expect(added.find((i: any) => /^Trường Mầm Non/i.test(i.label))?.note).toMatch(/inferred from (amenity=kindergarten|name)/);
+    expect(added.every((i: any) => i.lng > 106 && i.lng < 107.1 && i.lat > 10.3 && i.lat < 11.2)).toBe(true);
+  });
+
+  it('commits real schools with OSM\'s attribution and the extract\'s date; the public API shows them', async () => {
+    const done = await q(`mutation($id: ID!) { commitImport(id: $id) { status counts { added } } }`, { id: importId });
+    expect(done.data.commitImport.status).toBe('COMMITTED');
+    const added = done.data.commitImport.counts.added;
+    const [row] = await server.ctx.db.raw.query<{ n: number; synthetic: number; no_ward: number; attribution: string }>(`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE s.is_synthetic)::int AS synthetic, count(*) FILTER (WHERE s.ward_id IS NULL)::int AS no_ward,
+             min(d.attribution) AS attribution
+      FROM school s JOIN data_source d ON d.id = s.source_id WHERE s.source_id = $1`, [`import-${importId}`]);
+    expect(row).toMatchObject({ n: added, synthetic: 0, no_ward: 0 });
+    expect(row!.attribution).toBe('© OpenStreetMap contributors (ODbL 1.0, openstreetmap.org/copyright); extract as of 2018-01-01');
+    const [one] = await server.ctx.db.raw.query<{ id: string }>(`SELECT id FROM school WHERE source_id = $1 AND name = $2`, [`import-${importId}`, 'Trường tiểu học Phù Đổng']);
+    expect(one).toBeUndefined(); // ambiguous: not written
+    const [some] = await server.ctx.db.raw.query<{ id: string }>(`SELECT id FROM school WHERE source_id = $1 ORDER BY id LIMIT 1`, [`import-${importId}`]);
+    const pub = (await q(`query($id: ID!) { school(id: $id) { isSynthetic sourceRef source { licence attribution } ward { code } } }`, { id: some!.id })).data.school;
+    expect(pub).toMatchObject({ isSynthetic: false, source: { licence: 'ODbL-1.0' } });
+    expect(pub.sourceRef).toMatch(/^openstreetmap\.org\/(node|way)\/\d+ \(levels from (name|amenity=kindergarten|isced:level|school:level)\)$/);
+  });
+
+  it('the same extract again finds every school unchanged; a revert removes what the import added', async () => {
+    const again = await upload(pbf);
+    expect(again.body.counts).toMatchObject({ ADD: 0, CHANGE: 0 });
+    await q(`mutation($id: ID!) { discardImport(id: $id) { status } }`, { id: again.body.id });
+    const reverted = await q(`mutation($id: ID!) { revertImport(id: $id) { status counts { removed } } }`, { id: importId });
+    expect(code(reverted)).toBe('OK');
+    expect(await server.ctx.db.raw.query(`SELECT id FROM school WHERE source_id = $1`, [`import-${importId}`])).toEqual([]);
+  });
+
+  it('a damaged PBF is refused with a specific message, and nothing is recorded but the refusal', async () => {
+    const broken = Buffer.from(pbf.subarray(0, 200_000));
+    broken.fill(0x5a, 20_000, 40_000);
+    const res = await upload(broken, 'broken.osm.pbf');
+    expect(res.body.status).toBe('INVALID');
+    expect(res.body.errors[0]).toMatchObject({ key: 'badPbf', message: expect.stringMatching(/^The file is not a valid OpenStreetMap PBF/) });
+  });
+});
+
+let importId = '';
