@@ -14,12 +14,12 @@ export interface ManifestFile {
   licence: string;
   attribution: string;
   url: string;
-  shape: { kind: 'csv'; columns: string[]; rows: number } | { kind: 'geojson'; features: number; properties: string[] };
+  shape: { kind: 'csv'; columns: string[]; rows: number } | { kind: 'geojson'; features: number; properties: string[] } | { kind: 'pbf' };
 }
 export const manifest = manifestJson as { description: string; files: ManifestFile[] };
 
 /** Bump when the generator's output changes: the fingerprint changes and a reseed is due. */
-export const GENERATOR_VERSION = 'synthetic-v3';
+export const GENERATOR_VERSION = 'synthetic-v4'; // v4: synthetic schools fill up to the counts after OSM's real ones
 export const SEED = 20250701;
 
 export const SYNTHETIC_SOURCE = {
@@ -76,6 +76,20 @@ const CAPACITY: Record<Kind, [number, number]> = {
   PRESCHOOL: [120, 520], PRIMARY: [600, 1900], LOWER_SECONDARY: [800, 2100], UPPER_SECONDARY: [1000, 2500],
   MULTI: [500, 1800], CONTINUING: [200, 900],
 };
+
+/** The kind a school counts as in the plan (a school of several general levels is MULTI). */
+export function kindOf(levels: readonly string[]): Kind {
+  if (levels.length > 1 && levels.filter((l) => l !== 'PRESCHOOL' && l !== 'CONTINUING').length > 1) return 'MULTI';
+  return (levels[0] ?? 'PRIMARY') as Kind;
+}
+
+/**
+ * The plan less the real schools already loaded: synthetic schools fill a ward only up to the counts of real
+ * life. `real` counts real schools by "wardId|kind".
+ */
+export function fillAfterReal(plan: PlannedBatch[], real: ReadonlyMap<string, number>): PlannedBatch[] {
+  return plan.map((b) => ({ ...b, count: Math.max(0, b.count - (real.get(`${b.wardId}|${b.kind}`) ?? 0)) })).filter((b) => b.count > 0);
+}
 
 export interface WardForPlan {
   id: string;

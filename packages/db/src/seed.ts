@@ -7,11 +7,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
-  GENERATOR_VERSION, NATIONAL_SCALE, SEED, SYNTHETIC_SOURCE, manifest, planSchools, generateSchools, generateZones,
+  GENERATOR_VERSION, NATIONAL_SCALE, SEED, SYNTHETIC_SOURCE, manifest, planSchools, fillAfterReal, kindOf, generateSchools, generateZones,
   generateAssessments, generateFallbackUnits, generateCommunePolygons, type ManifestFile,
 } from '@edugis/seeds';
 import { sql } from '@edugis/prisma-postgis';
 import type { Database } from './connection.ts';
+import { commitImport, stageImport, type RunTransaction, type SqlClient } from './imports/index.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CURRENT_FROM = '2025-07-01'; // the reform's effective date: today's units are valid from here
@@ -50,6 +51,14 @@ export function verifyDataDir(dir: string, files: ManifestFile[] = manifest.file
     const buf = readFileSync(path);
     const sha = createHash('sha256').update(buf).digest('hex');
     if (sha !== f.sha256) throw new SeedDataError(`Data file ${f.file}: checksum ${sha.slice(0, 12)}… does not match the manifest (${f.sha256.slice(0, 12)}…); the file was changed or replaced.`);
+    if (f.shape.kind === 'pbf') {
+      // A binary extract: read by the importer (imports/osm.ts); here only that it is one.
+      if (!(buf.length > 16 && buf[4] === 0x0a && buf.subarray(6, 15).toString('latin1') === 'OSMHeader')) {
+        throw new SeedDataError(`Data file ${f.file}: not an OpenStreetMap PBF (no OSMHeader block at the start).`);
+      }
+      out.set(f.id, '');
+      continue;
+    }
     const text = buf.toString('utf8');
     if (f.shape.kind === 'csv') {
       const rows = parseCsv(text, { bom: true }) as string[][];
@@ -260,9 +269,29 @@ async function loadReal(tx: Tx, files: Loaded) {
   return repaired;
 }
 
+/** The seed's own import of OpenStreetMap's schools: a fixed id, so two seeds of the same inputs are the same. */
+export const SEED_OSM_IMPORT = 'imp-seed-osm-hcmc-2018';
+
+/**
+ * The real schools of the OSM extract, through the same importer a city uses (kind osm-schools): previewed and
+ * committed inside the seed's transaction, recorded as an import by "seed" with the extract's attribution.
+ */
+async function importOsmSchools(tx: Tx, dataDir: string) {
+  const f = manifest.files.find((m) => m.id === 'osm-hcmc-2018')!;
+  const run: RunTransaction = (fn) => fn(tx as unknown as SqlClient);
+  const actor = { id: null, name: 'seed' };
+  const staged = await stageImport(tx as unknown as SqlClient, run, {
+    id: SEED_OSM_IMPORT, kind: 'osm-schools', upload: { name: f.file.split('/').pop()!, bytes: readFileSync(join(dataDir, f.file)) },
+    provinceCode: '79', actor, source: { title: f.title, licence: f.licence },
+  });
+  if (staged.status !== 'PREVIEW') throw new SeedDataError(`Data file ${f.file}: the importer refused it (${staged.errors.map((e) => e.key).join(', ')}).`);
+  await commitImport(run, staged.id, actor);
+}
+
 async function writeSources(tx: Tx, withReal: boolean) {
   const rows = [
-    ...(withReal ? manifest.files.map((f) => ({ id: f.id, title: f.title, file: f.file, sha256: f.sha256, licence: f.licence, attribution: f.attribution, url: f.url, is_synthetic: false })) : []),
+    // An extract read by an importer gets its source row from that import (with the extract's date).
+    ...(withReal ? manifest.files.filter((f) => f.shape.kind !== 'pbf').map((f) => ({ id: f.id, title: f.title, file: f.file, sha256: f.sha256, licence: f.licence, attribution: f.attribution, url: f.url, is_synthetic: false })) : []),
     { id: SYNTHETIC_SOURCE.id, title: SYNTHETIC_SOURCE.title, file: null, sha256: null, licence: SYNTHETIC_SOURCE.licence, attribution: SYNTHETIC_SOURCE.attribution, url: SYNTHETIC_SOURCE.url, is_synthetic: true },
   ];
   await tx.$executeRaw(sql`
@@ -282,7 +311,7 @@ export async function userData(db: Database): Promise<UserData> {
            (SELECT count(*)::int FROM app_user WHERE NOT is_demo) AS accounts,
            (SELECT count(*)::int FROM ward_demand) AS demand,
            (SELECT count(*)::int FROM problem_report) AS reports,
-           (SELECT count(*)::int FROM data_import WHERE status = 'COMMITTED') AS imports`);
+           (SELECT count(*)::int FROM data_import WHERE status = 'COMMITTED' AND id NOT LIKE 'imp-seed-%') AS imports`);
   return r!;
 }
 
@@ -341,6 +370,7 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
       await tx.$executeRaw(sql`DELETE FROM seed_state`);
       const guards = ['assessment_audit', 'maturity_assessment'];
       for (const t of guards) await tx.$executeRawUnsafe(`ALTER TABLE ${t} DISABLE TRIGGER ${t}_no_truncate`); // fixed names
+      await tx.$executeRaw(sql`DELETE FROM data_import WHERE id LIKE 'imp-seed-%'`); // the seed's own imports go with its data
       await tx.$executeRawUnsafe(`TRUNCATE ${SEED_TABLES.join(', ')}, demo_accounts_state, school_change CASCADE`);
       for (const t of guards) await tx.$executeRawUnsafe(`ALTER TABLE ${t} ENABLE TRIGGER ${t}_no_truncate`);
     }
@@ -357,7 +387,14 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
       UPDATE admin_unit u SET search_text = edugis_fold(CASE WHEN u.valid_to IS NOT NULL AND u.level = 'WARD'
         THEN coalesce(u.full_name || ', ' || (SELECT d.full_name FROM admin_unit d WHERE d.id = u.parent_id), u.full_name)
         ELSE u.full_name END)`);
-    await generateSchools(tx, planSchools(wards.map((w) => ({ id: w.id, unitType: w.unit_type })), SEED, opts.national ? NATIONAL_SCALE : 1));
+    if (files && dataDir) await importOsmSchools(tx, dataDir);
+    // Synthetic schools only where the real ones do not reach the counts of real life.
+    const real = await tx.$queryRaw<{ ward_id: string; levels: string[] }[]>(sql`
+      SELECT ward_id, levels::text[] AS levels FROM school WHERE NOT is_synthetic AND ward_id IS NOT NULL`);
+    const realCounts = new Map<string, number>();
+    for (const r of real) realCounts.set(`${r.ward_id}|${kindOf(r.levels)}`, (realCounts.get(`${r.ward_id}|${kindOf(r.levels)}`) ?? 0) + 1);
+    const plan = planSchools(wards.map((w) => ({ id: w.id, unitType: w.unit_type })), SEED, opts.national ? NATIONAL_SCALE : 1);
+    await generateSchools(tx, fillAfterReal(plan, realCounts));
     await generateZones(tx);
     await generateAssessments(tx);
     await tx.$executeRaw(sql`

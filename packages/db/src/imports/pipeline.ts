@@ -92,6 +92,8 @@ function hashPlan(items: PlanItem[]): string {
 
 export interface StageInput {
   kind: string;
+  /** A fixed id (the seed's own import, so a seed is deterministic); a new one otherwise. */
+  id?: string;
   upload: Upload;
   provinceCode: string;
   actor: { id: string | null; name: string };
@@ -132,7 +134,7 @@ async function insertItems(tx: SqlClient, importId: string, items: PlanItem[]): 
 export async function stageImport(client: SqlClient, run: RunTransaction, input: StageInput): Promise<StageResult> {
   const kind = kinds.get(input.kind);
   if (!kind) throw new Error(`unknown import kind ${input.kind}`);
-  const id = newImportId();
+  const id = input.id ?? newImportId();
   const province = await provinceOf(client, input.provinceCode);
   if (!province) throw new ImportRefused({ key: 'provinceUnknown', values: { code: input.provinceCode } }, 'IMPORT_INVALID');
   const ctx: ImportContext = { importId: id, sourceId: `import-${id}`, province, isSynthetic: !!input.isSynthetic, options: input.options ?? {} };
