@@ -6,3 +6,4 @@ export { schoolsKind, SCHOOL_COLUMNS, coordinateIssue, type SchoolRow, type Scho
 export { osmSchoolsKind, inferLevels, coreName, OSM_ATTRIBUTION, type OsmRow } from './osm.ts';
 export { wardDemandKind, type DemandRow, type DemandState } from './ward-demand.ts';
 export { accountsKind, accountId, ACCOUNT_COLUMNS, type AccountRow, type AccountState } from './accounts.ts';
+export { resultsKind, RESULT_COLUMNS, type ResultRow, type ResultState } from './results.ts';

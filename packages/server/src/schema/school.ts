@@ -46,6 +46,7 @@ builder.prismaObject('MaturityAssessment', {
     overallLevel: t.expose('overallLevel', { type: MaturityLevel, description: 'The lower of the two group levels.' }),
     isDigitalSchool: t.boolean({ description: 'Trường học số: overall Mức 2 or above.', resolve: (a) => a.overallLevel !== 'LEVEL_1' }),
     isSynthetic: t.exposeBoolean('isSynthetic'),
+    source: t.relation('source', { description: 'Where the result came from: the EduGIS workflow, an import of past results (with its title and licence), or the synthetic generator.' }),
   }),
 });
 
