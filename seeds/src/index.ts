@@ -185,7 +185,10 @@ export async function generateZones(tx: Tx, years = ZONE_YEARS): Promise<number>
     n += await tx.$executeRaw(sql`
       WITH s AS (
         SELECT id, location, ward_id FROM school
-        WHERE ward_id IS NOT NULL AND location IS NOT NULL AND ownership = 'PUBLIC' AND ${level}::"SchoolLevel" = ANY(levels)
+        -- Public schools, and real ones whose ownership the source does not say (OpenStreetMap rarely does; most
+        -- primary and lower-secondary schools are public): the zones are illustrative either way.
+        WHERE ward_id IS NOT NULL AND location IS NOT NULL AND ${level}::"SchoolLevel" = ANY(levels)
+          AND (ownership = 'PUBLIC' OR (ownership = 'UNKNOWN' AND NOT is_synthetic))
       ), per_ward AS (
         SELECT w.id AS ward_id, w.boundary, count(*) AS n, ST_Collect(s.location) AS pts
         FROM s JOIN admin_unit w ON w.id = s.ward_id WHERE w.boundary IS NOT NULL GROUP BY w.id, w.boundary
@@ -199,7 +202,7 @@ export async function generateZones(tx: Tx, years = ZONE_YEARS): Promise<number>
       )
       INSERT INTO enrollment_zone (id, school_id, entry_grade, school_year, area, rule, is_synthetic, source_id)
       SELECT 'zone-' || z.school_id || '-g' || ${grade}::int || '-' || y.year, z.school_id, ${grade}::int, y.year, z.area,
-             'Synthetic: Voronoi cell of the ward''s public schools of this level, clipped to the ward', true, ${SYNTHETIC_SOURCE.id}
+             'Synthetic: Voronoi cell of the ward''s public schools (and real schools of unknown ownership) of this level, clipped to the ward', true, ${SYNTHETIC_SOURCE.id}
       FROM zone z CROSS JOIN unnest(ARRAY[${sqlJoin(years)}]::text[]) AS y(year)
       WHERE NOT ST_IsEmpty(z.area)
       ON CONFLICT (school_id, entry_grade, school_year) DO NOTHING`);

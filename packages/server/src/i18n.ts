@@ -115,7 +115,7 @@ const resources = {
         noneNearest: 'Các trường gần nhất: {{list}}.',
         several: 'Địa chỉ này nằm trong khu vực tuyển sinh lớp {{grade}} của {{count}} trường (trên ranh giới giữa các khu vực): {{list}}. Hãy liên hệ phòng giáo dục phường/xã để được xác nhận.',
         rule: 'Cách xác định khu vực: {{rule}}.',
-        ruleVoronoi: 'mỗi địa chỉ thuộc trường công lập cùng cấp gần nhất trong phường/xã',
+        ruleVoronoi: 'mỗi địa chỉ thuộc trường công lập (hoặc trường có thật chưa rõ loại hình) cùng cấp gần nhất trong phường/xã',
         synthetic: 'Lưu ý: đây là khu vực tuyển sinh mô phỏng, không phải khu vực thật.',
       },
       notice: {
@@ -237,7 +237,7 @@ const resources = {
         noneNearest: 'Nearest schools: {{list}}.',
         several: 'This address lies in the grade {{grade}} admission zones of {{count}} schools (on the border between zones): {{list}}. Ask the ward education office to confirm.',
         rule: 'How the zone is drawn: {{rule}}.',
-        ruleVoronoi: 'each address goes to the nearest public school of the level in its ward',
+        ruleVoronoi: 'each address goes to the nearest public school (or real school of unknown ownership) of the level in its ward',
         synthetic: 'Note: this is a synthetic admission zone, not a real one.',
       },
       notice: {

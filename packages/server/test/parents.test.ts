@@ -14,7 +14,8 @@ const ZONES = `query($lng: Float!, $lat: Float!, $y: String) { enrollmentZonesAt
 
 describe('enrollmentZonesAt', () => {
   it('zones each point to the nearest public school of the level in its ward (the rule the zones were drawn by)', async () => {
-    // Independent of the zone polygons: the planar nearest public primary/THCS school within the point's ward.
+    // Independent of the zone polygons: the planar nearest public (or real, of unknown ownership) primary/THCS
+    // school within the point's ward.
     const points = await sqlRows<{ lng: number; lat: number; ward: string }>(`
       SELECT ST_X(p) lng, ST_Y(p) lat, w.id ward FROM admin_unit w, LATERAL ST_Dump(ST_GeneratePoints(w.boundary, 2, 7)) d(path, p)
       WHERE w.id IN (SELECT id FROM admin_unit WHERE level = 'WARD' AND valid_to IS NULL AND province_code = '79' ORDER BY md5(id) LIMIT 8)`);
@@ -22,7 +23,7 @@ describe('enrollmentZonesAt', () => {
     for (const p of points) {
       const { body } = await gql(server.url, ZONES, { lng: p.lng, lat: p.lat });
       for (const [grade, level] of [[1, 'PRIMARY'], [6, 'LOWER_SECONDARY']] as const) {
-        const [expected] = await sqlRows<{ id: string }>(`SELECT id FROM school WHERE ward_id = $1 AND ownership = 'PUBLIC' AND $2::"SchoolLevel" = ANY(levels)
+        const [expected] = await sqlRows<{ id: string }>(`SELECT id FROM school WHERE ward_id = $1 AND (ownership = 'PUBLIC' OR (ownership = 'UNKNOWN' AND NOT is_synthetic)) AND $2::"SchoolLevel" = ANY(levels)
           ORDER BY ST_Distance(location, ST_SetSRID(ST_MakePoint($3, $4), 4326)) LIMIT 1`, [p.ward, level, p.lng, p.lat]);
         const g = body.data.enrollmentZonesAt.grades.find((x: { entryGrade: number }) => x.entryGrade === grade);
         expect(g.status, `${grade} at ${p.lng},${p.lat}`).toBe('ZONED');
@@ -132,9 +133,11 @@ describe('search', () => {
   };
 
   it('ignores accents and case and tolerates a typo', async () => {
-    expect((await first('nguyen du', 'SCHOOL'))!.label).toBe('THPT Nguyễn Du');
-    expect((await first('NGUYỄN DU', 'SCHOOL'))!.label).toBe('THPT Nguyễn Du');
-    expect((await first('nguen du', 'SCHOOL'))!.label).toBe('THPT Nguyễn Du');
+    // OpenStreetMap has several Nguyễn Du schools (THCS, THPT): any of them, the same one for all three spellings.
+    const best = (await first('nguyen du', 'SCHOOL'))!.label;
+    expect(best).toMatch(/^(Trường )?(THCS|THPT|Tiểu học) Nguyễn Du$/i);
+    expect((await first('NGUYỄN DU', 'SCHOOL'))!.label).toBe(best);
+    expect((await first('nguen du', 'SCHOOL'))!.label).toBe(best);
     expect((await first('tieu hoc ben thanh'))!.label).toBe('Trường Tiểu học Bến Thành');
     expect((await first('ben thanh', 'WARD'))!.label).toBe('Phường Bến Thành');
   });

@@ -26,6 +26,20 @@ const SIMILAR_NAME_METRES = 300;
 export interface OsmRow {
   row: number; osmType: 'node' | 'way'; osmId: number; name: string; levels: string[]; levelBy: string;
   lng: number; lat: number; address: string | null; phone: string | null; website: string | null; international: boolean;
+  /** PRIVATE / PEOPLE_FOUNDED / PUBLIC when a tag or the name says so; UNKNOWN otherwise (OSM rarely tags it). */
+  ownership: string; ownershipBy: string;
+}
+
+const OPERATOR_TYPE: Record<string, string> = { public: 'PUBLIC', government: 'PUBLIC', private: 'PRIVATE', private_non_profit: 'PRIVATE', community: 'PEOPLE_FOUNDED' };
+/** The ownership a school's tags or name state, and what stated it. */
+export function inferOwnership(tags: Record<string, string>, name: string): { ownership: string; by: string } {
+  const op = OPERATOR_TYPE[(tags['operator:type'] ?? '').toLowerCase()];
+  if (op) return { ownership: op, by: 'operator:type' };
+  const w = words(name);
+  if (/ (dan lap) /.test(w)) return { ownership: 'PEOPLE_FOUNDED', by: 'name' };
+  if (/ (tu thuc|quoc te|international|song ngu|ban cong) /.test(w)) return { ownership: 'PRIVATE', by: 'name' };
+  if (/ (cong lap) /.test(w)) return { ownership: 'PUBLIC', by: 'name' };
+  return { ownership: 'UNKNOWN', by: '' };
 }
 
 /** Lower case, no accents, đ → d, anything else a single space: "Trường TH-THCS Đức Trí" → "truong th thcs duc tri". */
@@ -167,7 +181,9 @@ async function read(upload: Upload, _format: FileFormat, ctx: ImportContext) {
     const street = [t['addr:housenumber'], t['addr:street']].filter(Boolean).join(' ');
     const address = [street, t['addr:subdistrict'], t['addr:district'], t['addr:city']].filter(Boolean).join(', ');
     const website = clip(t.website ?? t['contact:website'], 300);
+    const owner = inferOwnership(t, name);
     rows.push({
+      ownership: owner.ownership, ownershipBy: owner.by,
       row: r, osmType: e.type as 'node' | 'way', osmId: e.id, name, levels: inferred?.levels ?? [], levelBy: inferred?.by ?? '',
       lng: Math.round(point[0] * 1e7) / 1e7, lat: Math.round(point[1] * 1e7) / 1e7, address: clip(address, 300),
       phone: clip(t.phone ?? t['contact:phone'], 40), website: website && /^https?:\/\//i.test(website) ? website : website ? `http://${website}` : null,
@@ -224,15 +240,16 @@ async function plan(client: SqlClient, rows: OsmRow[], ctx: ImportContext) {
     if (core) seen.set(core, [...(seen.get(core) ?? []), r]);
     const stored = same.get(id);
     const next: SchoolState = {
-      id, official_code: stored?.state.official_code ?? null, name: r.name, levels: r.levels, ownership: stored?.state.ownership ?? 'UNKNOWN',
+      id, official_code: stored?.state.official_code ?? null, name: r.name, levels: r.levels,
+      ownership: r.ownership !== 'UNKNOWN' ? r.ownership : (stored?.state.ownership ?? 'UNKNOWN'),
       is_international: r.international || !!stored?.state.is_international, address: r.address ?? stored?.state.address ?? null,
       ward_id: place.ward_id ?? stored?.state.ward_id ?? null, capacity: stored?.state.capacity ?? null, enrolment: stored?.state.enrolment ?? null,
-      location_confidence: 'SURVEYED', is_synthetic: false, source_id: ctx.sourceId, source_ref: `${ref} (levels from ${LABEL_BY[r.levelBy]})`,
+      location_confidence: 'SURVEYED', is_synthetic: false, source_id: ctx.sourceId, source_ref: `${ref} (levels from ${LABEL_BY[r.levelBy]}${r.ownershipBy ? `; ownership from ${r.ownershipBy}` : ''})`,
       phone: r.phone ?? stored?.state.phone ?? null, website: r.website ?? stored?.state.website ?? null, lng: r.lng, lat: r.lat,
     };
     const levelNote: Issue = { key: 'osmLevelBy', values: { by: LABEL_BY[r.levelBy]!, levels: r.levels.join(', ') } };
     if (stored) {
-      const fields = (['name', 'levels', 'address', 'ward_id', 'lng', 'lat', 'phone', 'website', 'is_international'] as const)
+      const fields = (['name', 'levels', 'ownership', 'address', 'ward_id', 'lng', 'lat', 'phone', 'website', 'is_international'] as const)
         .filter((f) => canonical(stored.state[f]) !== canonical(next[f])).map((f) => ({ field: f, before: stored.state[f], after: next[f] }));
       const storedExtract = extractOf.get(stored.state.source_id) ?? null;
       const older = !!storedExtract && !!thisExtract && storedExtract < thisExtract;
