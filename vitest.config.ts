@@ -16,7 +16,7 @@ const API_TESTS = ['packages/server/test/**/*.test.ts'];
 // browser test runs on both: the embedded workflow is what broke in the browser.
 const NOT_PER_PROVIDER = [
   'packages/server/test/docker.test.ts', 'packages/server/test/embedded.test.ts', 'packages/server/test/browser.test.ts',
-  'packages/server/test/parents-browser.test.ts', 'packages/server/test/dashboard-browser.test.ts',
+  'packages/server/test/parents-browser.test.ts', 'packages/server/test/dashboard-browser.test.ts', 'packages/server/test/data-browser.test.ts',
 ];
 
 export default defineConfig({

@@ -6,6 +6,7 @@ import { useMutation, useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import { indexVersion, score, validateAnswers, type AnswerError, type Answers, type IndexVersion, type ScoreResult } from '@edugis/maturity';
 import './workspace-i18n.ts';
+import { Accounts, Imports, SetPassword } from './StaffData.tsx';
 import { setSession, useSession } from './session.ts';
 import {
   ASSESSMENT, EVALUATE, LOGIN, QUEUE, RETURN, SAVE, SCHOOL_ASSESSMENT, STEP,
@@ -64,11 +65,29 @@ export default function Workspace({ onClose }: { onClose: () => void }) {
       </header>
       <div className="ws-body">
         {!session ? <LoginForm />
-          : (role === 'SCHOOL_STAFF' || role === 'PRINCIPAL') && session.account.school ? <SchoolAssessment schoolId={session.account.school.id} />
-            : role === 'WARD_STAFF' || role === 'PROVINCE_STAFF' || role === 'ADMIN' ? <Review />
-              : <p className="hint">{t('ws.plannerHint')}</p>}
+          : session.account.mustChangePassword ? <SetPassword session={session} />
+            : (role === 'SCHOOL_STAFF' || role === 'PRINCIPAL') && session.account.school ? <SchoolAssessment schoolId={session.account.school.id} />
+              : role === 'PROVINCE_STAFF' || role === 'ADMIN' ? <OfficeTabs />
+                : role === 'WARD_STAFF' ? <Review />
+                  : <p className="hint">{t('ws.plannerHint')}</p>}
       </div>
     </div>
+  );
+}
+
+/** Province staff and admins: the review queue, imports and accounts, one tab at a time. */
+function OfficeTabs() {
+  const { t } = useTranslation();
+  const [tab, setTab] = useState<'review' | 'imports' | 'accounts'>('review');
+  return (
+    <>
+      <div role="tablist" className="ws-tabs" aria-label={t('data.tabs')}>
+        {(['review', 'imports', 'accounts'] as const).map((k) => (
+          <button key={k} type="button" role="tab" aria-selected={tab === k} onClick={() => setTab(k)} data-testid={`tab-${k}`}>{t(`data.tab.${k}`)}</button>
+        ))}
+      </div>
+      <div role="tabpanel">{tab === 'review' ? <Review /> : tab === 'imports' ? <Imports /> : <Accounts />}</div>
+    </>
   );
 }
 

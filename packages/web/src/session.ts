@@ -8,6 +8,8 @@ export interface SessionAccount {
   username: string;
   displayName: string;
   role: Role;
+  /** Signed in with a one-time password: must set its own first. */
+  mustChangePassword?: boolean;
   school: { id: string; name: string } | null;
   unit: { code: string; fullName: string } | null;
 }

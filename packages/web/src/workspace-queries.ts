@@ -7,7 +7,7 @@ export const LOGIN = gql`
     login(username: $u, password: $p) {
       __typename
       ... on AuthError { code message }
-      ... on MutationLoginSuccess { data { token expiresAt account { id username displayName role school { id name } unit { code fullName } } } }
+      ... on MutationLoginSuccess { data { token expiresAt account { id username displayName role mustChangePassword school { id name } unit { code fullName } } } }
     }
   }
 `;
@@ -69,4 +69,35 @@ export interface QueueRow {
 }
 export interface LoginResult {
   login: { __typename: string; code?: string; message?: string; data?: { token: string; expiresAt: string; account: { id: string; username: string; displayName: string; role: Role; school: { id: string; name: string } | null; unit: { code: string; fullName: string } | null } } };
+}
+
+// ——— Data and accounts (StaffData.tsx)
+const IMPORT_FIELDS = `id kind status provinceCode actorName fileName sha256 sourceTitle licence createdAt committedAt revertsId revertedById
+  counts { added changed unchanged removed kept skipped errors warnings }`;
+export const DATA_IMPORT = gql`query DataImport($id: ID!) { dataImport(id: $id) { ${IMPORT_FIELDS}
+  errors { code row column message } warnings { code row message } items(first: 200) { action key label row note fields { field before after } } } }`;
+export const DATA_IMPORTS = gql`query DataImports($p: String!) { dataImports(provinceCode: $p, first: 30) { ${IMPORT_FIELDS} } }`;
+export const COMMIT_IMPORT = gql`mutation CommitImport($id: ID!) { commitImport(id: $id) { id status oneTimePasswords { username password } } }`;
+export const DISCARD_IMPORT = gql`mutation DiscardImport($id: ID!) { discardImport(id: $id) { id status } }`;
+export const REVERT_IMPORT = gql`mutation RevertImport($id: ID!) { revertImport(id: $id) { id status } }`;
+const ACCOUNT_FIELDS = 'id username displayName role disabled mustChangePassword isDemo school { id name } unit { code fullName }';
+export const ACCOUNTS = gql`query Accounts($s: String) { accounts(search: $s, first: 200) { ${ACCOUNT_FIELDS} } }`;
+export const CREATE_ACCOUNT = gql`mutation CreateAccount($i: NewAccountInput!) { createAccount(input: $i) { oneTimePassword account { ${ACCOUNT_FIELDS} } } }`;
+export const SET_DISABLED = gql`mutation SetDisabled($id: ID!, $d: Boolean!) { setAccountDisabled(id: $id, disabled: $d) { ${ACCOUNT_FIELDS} } }`;
+export const RESET_PASSWORD = gql`mutation ResetPassword($id: ID!) { resetAccountPassword(id: $id) { oneTimePassword account { ${ACCOUNT_FIELDS} } } }`;
+export const CHANGE_PASSWORD = gql`mutation ChangePassword($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { id mustChangePassword } }`;
+
+export interface ImportCountsData { added: number; changed: number; unchanged: number; removed: number; kept: number; skipped: number; errors: number; warnings: number }
+export interface ImportData {
+  id: string; kind: string; status: 'INVALID' | 'PREVIEW' | 'COMMITTED' | 'DISCARDED'; provinceCode: string; actorName: string; fileName: string; sha256: string;
+  sourceTitle: string; licence: string; createdAt: string; committedAt: string | null; revertsId: string | null; revertedById: string | null;
+  counts: ImportCountsData;
+  errors: { code: string; row: number | null; column: string | null; message: string }[];
+  warnings: { code: string; row: number | null; message: string }[];
+  items: { action: string; key: string; label: string; row: number | null; note: string | null; fields: { field: string; before: string | null; after: string | null }[] }[];
+}
+export interface OneTimePassword { username: string; password: string }
+export interface ManagedAccount {
+  id: string; username: string; displayName: string; role: Role; disabled: boolean; mustChangePassword: boolean; isDemo: boolean;
+  school: { id: string; name: string } | null; unit: { code: string; fullName: string } | null;
 }

@@ -1,0 +1,99 @@
+// Putting a city's data in, in headless Chromium: a province officer uploads a schools file whose bad row is shown
+// (row and message, in Vietnamese) and blocks the commit, uploads the fixed file, reads the preview, commits, and
+// finds the new school from the parents' search and in the downloads without a restart. An admin creates accounts
+// by CSV; the one-time password is shown once; its person signs in with it and must set a password first.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { SHOTS, useBrowser } from './browser-support.ts';
+
+const b = useBrowser();
+
+async function signIn(page: Page, username: string, password = 'edugis-demo') {
+  if ((await page.getByTestId('login-form').count()) === 0) await page.getByTestId('ws-open').click();
+  await page.getByTestId('ws-username').fill(username);
+  await page.getByTestId('ws-password').fill(password);
+  await page.getByTestId('ws-signin').click();
+  await page.waitForSelector('[data-testid=ws-who]', { timeout: 15_000 });
+}
+async function uploadAs(page: Page, kind: string, name: string, text: string) {
+  await page.getByTestId('import-kind').selectOption(kind);
+  await page.getByTestId('import-file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await page.getByTestId('import-upload').click();
+  await page.getByTestId('import-preview').waitFor({ timeout: 30_000 });
+}
+
+const HEADER = 'Mã trường,Tên trường,Cấp học,Loại hình,Địa chỉ,Mã phường/xã,Kinh độ,Vĩ độ,Sức chứa';
+const GOOD = 'B12-001,Trường Tiểu học Thử Nghiệm Bến Thành,Tiểu học,Công lập,15 Lê Thánh Tôn,,106.7010,10.7760,900';
+const SWAPPED = 'B12-002,Trường THCS Thử Nghiệm Hai,THCS,Công lập,,,10.7800,106.6950,800';
+const FIXED = 'B12-002,Trường THCS Thử Nghiệm Hai,THCS,Công lập,,,106.6950,10.7800,800';
+
+describe('imports and accounts, in the browser', () => {
+  it('a province officer: the bad row blocks the commit, the fixed file commits, the parents\' map finds the school', async () => {
+    const page = await b.newPage();
+    await page.goto(b.url);
+    await signIn(page, 'demo.so');
+    await page.getByTestId('tab-imports').click();
+
+    await uploadAs(page, 'schools', 'truong-thu.csv', [HEADER, GOOD, SWAPPED].join('\n'));
+    await expect.poll(() => page.getByTestId('import-status').innerText()).toBe('Có lỗi: chưa lưu được');
+    const errors = await page.getByTestId('import-errors').innerText();
+    expect(errors).toMatch(/3\s+Dòng 3: kinh độ 10\.78 và vĩ độ 106\.695 có vẻ bị đảo chỗ/);
+    expect(await page.getByTestId('import-commit').isDisabled()).toBe(true);
+    expect(await b.ctx.db.raw.query(`SELECT 1 FROM school WHERE official_code LIKE 'B12-%'`)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/import-invalid.png`, fullPage: true });
+
+    await uploadAs(page, 'schools', 'truong-thu-da-sua.csv', [HEADER, GOOD, FIXED].join('\n'));
+    await expect.poll(() => page.getByTestId('import-status').innerText()).toBe('Xem trước: chưa lưu');
+    expect(await page.getByTestId('import-counts').innerText()).toMatch(/^Thêm 2 · sửa 0/);
+    expect(await page.getByTestId('import-items').innerText()).toMatch(/Thêm\s+Trường Tiểu học Thử Nghiệm Bến Thành/);
+    await page.screenshot({ path: `${SHOTS}/import-preview.png`, fullPage: true });
+    await page.getByTestId('import-commit').click();
+    await expect.poll(() => page.getByTestId('import-message').innerText(), { timeout: 15_000 }).toMatch(/^Đã lưu\./);
+    await expect.poll(() => page.getByTestId('import-history').innerText()).toMatch(/truong-thu-da-sua\.csv\s+Chuyên viên Sở GDĐT \(demo\)\s+Đã lưu/);
+    const [row] = await b.ctx.db.raw.query<{ ward: string; source: string }>(`SELECT w.code AS ward, d.title AS source FROM school s
+      JOIN admin_unit w ON w.id = s.ward_id JOIN data_source d ON d.id = s.source_id WHERE s.official_code = 'B12-001'`);
+    expect(row!.source).toBe('truong-thu-da-sua.csv');
+
+    // Parents see it at once: search finds it, the downloads hold it (no restart, no cache to wait out).
+    await page.getByRole('button', { name: 'Đóng' }).click();
+    await page.getByTestId('search-input').fill('Thử Nghiệm Bến Thành');
+    await expect.poll(() => page.getByTestId('search-results').innerText(), { timeout: 10_000 }).toMatch(/Trường Tiểu học Thử Nghiệm Bến Thành/);
+    const geo = await page.evaluate(async () => (await fetch('/geo/schools.geojson?province=79')).json()) as { features: { properties: { name: string } }[] };
+    expect(geo.features.some((f) => f.properties.name === 'Trường Tiểu học Thử Nghiệm Bến Thành')).toBe(true);
+  });
+
+  it('an admin imports accounts by CSV; the new officer signs in with the one-time password and must set a password', async () => {
+    const page = await b.newPage();
+    await page.goto(b.url);
+    await signIn(page, 'demo.quantri');
+    await page.getByTestId('tab-imports').click();
+    const [w] = await b.ctx.db.raw.query<{ code: string }>(`SELECT w.code FROM app_user u JOIN admin_unit w ON w.id = u.unit_id WHERE u.username = 'demo.phuong'`);
+    await uploadAs(page, 'accounts', 'can-bo.csv', ['Tên đăng nhập,Họ và tên,Vai trò,Phạm vi', `pham.dung,Phạm Dũng,Cán bộ phường/xã,${w!.code}`].join('\n'));
+    await expect.poll(() => page.getByTestId('import-counts').innerText()).toMatch(/^Thêm 1/);
+    await page.getByTestId('import-commit').click();
+    await page.getByTestId('one-time-passwords').waitFor({ timeout: 15_000 });
+    const otp = await page.getByTestId('otp-pham.dung').innerText();
+    expect(otp).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+    // Shown once: reopening the import does not show it again.
+    await page.getByTestId('import-history').getByRole('button', { name: 'Mở' }).first().click();
+    await expect.poll(() => page.getByTestId('one-time-passwords').count()).toBe(0);
+    await page.getByTestId('ws-signout').click();
+    await page.getByTestId('login-form').waitFor();
+
+    await signIn(page, 'pham.dung', otp);
+    await page.getByTestId('set-password-form').waitFor();
+    expect(await page.getByTestId('queue').count()).toBe(0); // nothing else opens before
+    await page.getByTestId('pw-current').fill(otp);
+    await page.getByTestId('pw-new').fill('pham.dung-2026');
+    await page.getByTestId('pw-again').fill('pham.dung-2026');
+    await page.getByTestId('pw-save').click();
+    await expect.poll(() => page.getByTestId('pw-error').innerText()).toMatch(/quá dễ đoán/);
+    await page.getByTestId('pw-new').fill('Phố cổ mưa phùn 2026');
+    await page.getByTestId('pw-again').fill('Phố cổ mưa phùn 2026');
+    await page.getByTestId('pw-save').click();
+    await page.getByTestId('queue').waitFor({ timeout: 15_000 });
+    const [u] = await b.ctx.db.raw.query<{ must: boolean }>(`SELECT must_change_password AS must FROM app_user WHERE username = 'pham.dung'`);
+    expect(u!.must).toBe(false);
+    await page.screenshot({ path: `${SHOTS}/first-sign-in.png`, fullPage: true });
+  });
+});
