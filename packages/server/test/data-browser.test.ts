@@ -96,4 +96,63 @@ describe('imports and accounts, in the browser', () => {
     expect(u!.must).toBe(false);
     await page.screenshot({ path: `${SHOTS}/first-sign-in.png`, fullPage: true });
   });
+
+  it('a ward officer accepts a parent\'s report, drags the school to its place; the ward, the map and the downloads follow', async () => {
+    // A school of the demo ward, and a parent saying it is 500 m east.
+    const [school] = await b.ctx.db.raw.query<{ id: string; name: string; x: number; y: number }>(`
+      SELECT s.id, s.name, ST_X(s.location) AS x, ST_Y(s.location) AS y FROM school s JOIN app_user u ON u.unit_id = s.ward_id
+      WHERE u.username = 'demo.phuong' AND s.location IS NOT NULL ORDER BY s.id LIMIT 1`);
+    const proposed = [Number((school!.x + 0.0045).toFixed(5)), Number(school!.y.toFixed(5))];
+    const rep = await fetch(`${b.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `mutation($s: ID!, $x: Float, $y: Float) { reportProblem(schoolId: $s, kind: WRONG_LOCATION, message: "Trường ở phía đông, cạnh chợ", longitude: $x, latitude: $y) { id } }`,
+        variables: { s: school!.id, x: proposed[0], y: proposed[1] } }),
+    });
+    const reportId = ((await rep.json()) as any).data.reportProblem.id;
+
+    const page = await b.newPage();
+    await page.goto(b.url);
+    await signIn(page, 'demo.phuong');
+    await page.getByTestId('tab-reports').click();
+    const row = page.getByTestId('report-row').filter({ hasText: 'cạnh chợ' });
+    await row.getByTestId('report-accept').click();
+    await page.getByTestId('school-editor').waitFor();
+    // Prefilled with the parent's point.
+    await expect.poll(() => page.getByTestId('edit-lng').inputValue()).toBe(proposed[0]!.toFixed(6));
+    await page.waitForFunction(() => window.__edugisEditMap?.loaded(), undefined, { timeout: 20_000 });
+    // The officer knows better: drag the point 80 px west and 40 px south of where the parent put it.
+    const pin = (await page.getByTestId('edit-pin').boundingBox())!;
+    const [cx, cy] = [pin.x + pin.width / 2, pin.y + pin.height / 2];
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    for (let i = 1; i <= 8; i++) await page.mouse.move(cx - 10 * i, cy + 5 * i);
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('edit-lng').inputValue()).not.toBe(proposed[0]!.toFixed(6));
+    const lng = Number(await page.getByTestId('edit-lng').inputValue());
+    const lat = Number(await page.getByTestId('edit-lat').inputValue());
+    expect(lng).toBeLessThan(proposed[0]!);
+    expect(lat).toBeLessThan(proposed[1]!);
+    await page.screenshot({ path: `${SHOTS}/school-drag.png`, fullPage: true });
+    await page.getByTestId('edit-save').click();
+    await expect.poll(() => page.getByTestId('edit-message').innerText(), { timeout: 10_000 }).toMatch(/^Đã lưu\. Trường thuộc /);
+
+    // The database moved it, put it in the ward its point is in, kept the history and accepted the report.
+    const [after] = await b.ctx.db.raw.query<{ x: number; y: number; ward: string; pip: string; status: string; reason: string }>(`
+      SELECT ST_X(s.location) AS x, ST_Y(s.location) AS y, w.full_name AS ward,
+        (SELECT u.full_name FROM admin_unit u WHERE u.level = 'WARD' AND u.valid_to IS NULL AND ST_Intersects(u.boundary, s.location) ORDER BY u.id LIMIT 1) AS pip,
+        (SELECT status FROM problem_report WHERE id = $2) AS status,
+        (SELECT reason FROM school_change WHERE school_id = s.id ORDER BY id DESC LIMIT 1) AS reason
+      FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE s.id = $1`, [school!.id, reportId]);
+    expect(after!.x).toBeCloseTo(lng, 5);
+    expect(after!.y).toBeCloseTo(lat, 5);
+    expect(after!.ward).toBe(after!.pip);
+    expect(await page.getByTestId('edit-message').innerText()).toBe(`Đã lưu. Trường thuộc ${after!.ward}.`);
+    expect(after).toMatchObject({ status: 'ACCEPTED', reason: 'Theo phản ánh của phụ huynh' });
+    // The parents' map and the downloads have the new point at once.
+    const geo = await page.evaluate(async () => (await fetch('/geo/schools.geojson?province=79')).json()) as { features: { properties: { id: string }; geometry: { coordinates: number[] } }[] };
+    const f = geo.features.find((x) => x.properties.id === school!.id)!;
+    // (Downloads round coordinates to 5 decimals, about a metre.)
+    expect(Math.abs(f.geometry.coordinates[0]! - lng)).toBeLessThanOrEqual(0.0000051);
+    expect(Math.abs(f.geometry.coordinates[1]! - lat)).toBeLessThanOrEqual(0.0000051);
+  });
 });

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { indexVersion, score, validateAnswers, type AnswerError, type Answers, type IndexVersion, type ScoreResult } from '@edugis/maturity';
 import './workspace-i18n.ts';
 import { Accounts, Imports, SetPassword } from './StaffData.tsx';
+import { Reports, SchoolSearch } from './SchoolEdit.tsx';
 import { setSession, useSession } from './session.ts';
 import {
   ASSESSMENT, EVALUATE, LOGIN, QUEUE, RETURN, SAVE, SCHOOL_ASSESSMENT, STEP,
@@ -67,26 +68,28 @@ export default function Workspace({ onClose }: { onClose: () => void }) {
         {!session ? <LoginForm />
           : session.account.mustChangePassword ? <SetPassword session={session} />
             : (role === 'SCHOOL_STAFF' || role === 'PRINCIPAL') && session.account.school ? <SchoolAssessment schoolId={session.account.school.id} />
-              : role === 'PROVINCE_STAFF' || role === 'ADMIN' ? <OfficeTabs />
-                : role === 'WARD_STAFF' ? <Review />
+              : role === 'PROVINCE_STAFF' || role === 'ADMIN' ? <OfficeTabs tabs={['review', 'reports', 'schools', 'imports', 'accounts']} />
+                : role === 'WARD_STAFF' ? <OfficeTabs tabs={['review', 'reports', 'schools']} />
                   : <p className="hint">{t('ws.plannerHint')}</p>}
       </div>
     </div>
   );
 }
 
-/** Province staff and admins: the review queue, imports and accounts, one tab at a time. */
-function OfficeTabs() {
+/** Ward and province staff and admins: the review queue, reports, schools (and imports and accounts), one tab at a time. */
+type Tab = 'review' | 'reports' | 'schools' | 'imports' | 'accounts';
+function OfficeTabs({ tabs }: { tabs: Tab[] }) {
   const { t } = useTranslation();
-  const [tab, setTab] = useState<'review' | 'imports' | 'accounts'>('review');
+  const [tab, setTab] = useState<Tab>('review');
+  const panel = { review: <Review />, reports: <Reports />, schools: <SchoolSearch />, imports: <Imports />, accounts: <Accounts /> };
   return (
     <>
       <div role="tablist" className="ws-tabs" aria-label={t('data.tabs')}>
-        {(['review', 'imports', 'accounts'] as const).map((k) => (
+        {tabs.map((k) => (
           <button key={k} type="button" role="tab" aria-selected={tab === k} onClick={() => setTab(k)} data-testid={`tab-${k}`}>{t(`data.tab.${k}`)}</button>
         ))}
       </div>
-      <div role="tabpanel">{tab === 'review' ? <Review /> : tab === 'imports' ? <Imports /> : <Accounts />}</div>
+      <div role="tabpanel">{panel[tab]}</div>
     </>
   );
 }

@@ -101,3 +101,22 @@ export interface ManagedAccount {
   id: string; username: string; displayName: string; role: Role; disabled: boolean; mustChangePassword: boolean; isDemo: boolean;
   school: { id: string; name: string } | null; unit: { code: string; fullName: string } | null;
 }
+
+// ——— Corrections and problem reports (SchoolEdit.tsx)
+export const PROBLEM_REPORTS = gql`query Reports($s: ProblemReportStatus) { problemReports(status: $s, first: 100) {
+  id schoolId schoolName status kind message longitude latitude createdAt moderatorName moderationNote } }`;
+export const MODERATE_REPORT = gql`mutation Moderate($id: ID!, $d: ProblemReportStatus!, $n: String) { moderateProblemReport(id: $id, decision: $d, note: $n) { id status } }`;
+const EDIT_FIELDS = 'id name officialCode address capacity enrolment phone website version isSynthetic location { longitude latitude } ward { code fullName }';
+export const SCHOOL_FOR_EDIT = gql`query SchoolForEdit($id: ID!) { school(id: $id) { ${EDIT_FIELDS} } }`;
+export const CORRECT_SCHOOL = gql`mutation CorrectSchool($id: ID!, $v: Int!, $c: SchoolCorrectionInput!, $r: String!, $rep: ID) {
+  correctSchool(id: $id, expectedVersion: $v, changes: $c, reason: $r, reportId: $rep) { ${EDIT_FIELDS} } }`;
+export const SCHOOL_SEARCH = gql`query SchoolSearch($t: String!) { search(text: $t, limit: 10) { kind label context school { id } } }`;
+export interface ReportRow {
+  id: string; schoolId: string; schoolName: string; status: string; kind: string; message: string; longitude: number | null; latitude: number | null;
+  createdAt: string; moderatorName: string | null; moderationNote: string | null;
+}
+export interface EditableSchool {
+  id: string; name: string; officialCode: string | null; address: string | null; capacity: number | null; enrolment: number | null;
+  phone: string | null; website: string | null; version: number; isSynthetic: boolean;
+  location: { longitude: number; latitude: number } | null; ward: { code: string; fullName: string } | null;
+}

@@ -60,6 +60,8 @@ export const School = builder.prismaObject('School', {
     ownership: t.expose('ownership', { type: Ownership }),
     isInternational: t.exposeBoolean('isInternational'),
     address: t.exposeString('address', { nullable: true }),
+    phone: t.exposeString('phone', { nullable: true, description: 'As the source or the office gives it.' }),
+    website: t.exposeString('website', { nullable: true, description: 'An http(s) address.' }),
     capacity: t.exposeInt('capacity', { nullable: true, description: 'Places (synthetic figure for synthetic schools).' }),
     enrolment: t.exposeInt('enrolment', { nullable: true, description: 'Pupils enrolled (synthetic figure for synthetic schools).' }),
     ward: t.relation('ward', { nullable: true, description: 'Today\'s ward/commune the school lies in.' }),
