@@ -17,6 +17,8 @@ export interface PageMap {
 declare global {
   interface Window {
     __edugisMap?: PageMap;
+    /** The staff edit form's map (SchoolEdit.tsx). */
+    __edugisEditMap?: PageMap;
   }
 }
 
