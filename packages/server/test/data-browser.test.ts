@@ -46,6 +46,8 @@ describe('imports and accounts, in the browser', () => {
     await expect.poll(() => page.getByTestId('import-status').innerText()).toBe('Xem trước: chưa lưu');
     expect(await page.getByTestId('import-counts').innerText()).toMatch(/^Thêm 2 · sửa 0/);
     expect(await page.getByTestId('import-items').innerText()).toMatch(/Thêm\s+Trường Tiểu học Thử Nghiệm Bến Thành/);
+    // The rows on a map too, coloured by what happens to them.
+    await expect.poll(() => page.getByTestId('preview-map').getAttribute('aria-label')).toBe('2 dòng có toạ độ trên bản đồ');
     await page.screenshot({ path: `${SHOTS}/import-preview.png`, fullPage: true });
     await page.getByTestId('import-commit').click();
     await expect.poll(() => page.getByTestId('import-message').innerText(), { timeout: 15_000 }).toMatch(/^Đã lưu\./);
@@ -135,6 +137,8 @@ describe('imports and accounts, in the browser', () => {
     await page.screenshot({ path: `${SHOTS}/school-drag.png`, fullPage: true });
     await page.getByTestId('edit-save').click();
     await expect.poll(() => page.getByTestId('edit-message').innerText(), { timeout: 10_000 }).toMatch(/^Đã lưu\. Trường thuộc /);
+    // The school's history shows who moved it and why.
+    await expect.poll(() => page.getByTestId('school-history').innerText()).toMatch(/Cán bộ văn hóa – xã hội phường \(demo\)\s+[^\n]*lng, lat\s+Theo phản ánh của phụ huynh/);
 
     // The database moved it, put it in the ward its point is in, kept the history and accepted the report.
     const [after] = await b.ctx.db.raw.query<{ x: number; y: number; ward: string; pip: string; status: string; reason: string }>(`

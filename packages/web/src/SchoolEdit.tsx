@@ -6,8 +6,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import maplibregl, { type MapLibre } from './maplibre.ts';
-import { wardTiles } from './mapStyle.ts';
-import { CORRECT_SCHOOL, MODERATE_REPORT, PROBLEM_REPORTS, SCHOOL_FOR_EDIT, SCHOOL_SEARCH, type EditableSchool, type ReportRow } from './workspace-queries.ts';
+import { wardLinesStyle } from './MiniMap.tsx';
+import { CORRECT_SCHOOL, MODERATE_REPORT, PROBLEM_REPORTS, SCHOOL_FOR_EDIT, SCHOOL_HISTORY, SCHOOL_SEARCH, type EditableSchool, type ReportRow } from './workspace-queries.ts';
 
 declare global {
   interface Window {
@@ -160,6 +160,7 @@ function SchoolEditor({ schoolId, report, onClose }: { schoolId: string; report?
         </div>
         <PointMap point={point} stored={s.location ? [s.location.longitude, s.location.latitude] : null} onMove={setPoint} />
       </div>
+      <History key={s.version} schoolId={s.id} />
     </section>
   );
 }
@@ -175,14 +176,7 @@ function PointMap({ point, stored, onMove }: { point: [number, number] | null; s
   useEffect(() => {
     const m = new maplibregl.Map({
       container: box.current!, center, zoom: 15, attributionControl: false,
-      style: {
-        version: 8,
-        sources: { wards: { type: 'vector', tiles: wardTiles(location.origin, '79'), maxzoom: 14 } },
-        layers: [
-          { id: 'bg', type: 'background', paint: { 'background-color': '#f4f1ea' } },
-          { id: 'wards-line', type: 'line', source: 'wards', 'source-layer': 'wards', paint: { 'line-color': '#64748b', 'line-width': 1.5 } },
-        ],
-      },
+      style: wardLinesStyle('79'),
     });
     map.current = m;
     window.__edugisEditMap = m;
@@ -214,5 +208,28 @@ function PointMap({ point, stored, onMove }: { point: [number, number] | null; s
       <div ref={box} className="edit-map-box" data-testid="edit-map" />
       <figcaption className="hint">{t('fix.dragHint')}</figcaption>
     </figure>
+  );
+}
+
+/** The school's history: every change, by whom, why, which fields (from school_change, kept by the database). */
+function History({ schoolId }: { schoolId: string }) {
+  const { t } = useTranslation();
+  const [{ data }] = useQuery<{ schoolHistory: { operation: string; actorName: string | null; reason: string | null; fields: string[]; changedAt: string; importId: string | null }[] }>({
+    query: SCHOOL_HISTORY, variables: { id: schoolId }, requestPolicy: 'network-only',
+  });
+  const rows = data?.schoolHistory ?? [];
+  return (
+    <section aria-labelledby="hist-s" data-testid="school-history">
+      <h4 id="hist-s">{t('fix.history')}</h4>
+      {rows.length === 0 ? <p className="hint">{t('fix.noHistory')}</p> : (
+        <table className="ws-table">
+          <thead><tr><th>{t('fix.when')}</th><th>{t('fix.who')}</th><th>{t('fix.what')}</th><th>{t('fix.why')}</th></tr></thead>
+          <tbody>{rows.map((r, i) => (
+            <tr key={i}><td>{r.changedAt.slice(0, 16).replace('T', ' ')}</td><td>{r.actorName ?? (r.importId ? t('fix.byImport', { id: r.importId }) : '—')}</td>
+              <td>{r.fields.join(', ')}</td><td>{r.reason ?? ''}</td></tr>
+          ))}</tbody>
+        </table>
+      )}
+    </section>
   );
 }

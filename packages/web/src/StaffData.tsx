@@ -2,12 +2,13 @@
 // through the import pipeline, read its preview (counts, errors by row and column, what changes row by row), commit
 // or discard it, see the province's imports and revert one; list, create, disable and reset accounts (one-time
 // passwords are shown once); and the first-sign-in screen where an account with a one-time password sets its own.
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { ACTION_COLORS, PointsMap } from './MiniMap.tsx';
 import { useMutation, useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import { getSession, setSession, type Session } from './session.ts';
 import {
-  ACCOUNTS, CHANGE_PASSWORD, COMMIT_IMPORT, CREATE_ACCOUNT, DATA_IMPORT, DATA_IMPORTS, DISCARD_IMPORT, RESET_PASSWORD, REVERT_IMPORT, SET_DISABLED,
+  ACCOUNTS, CHANGE_PASSWORD, COMMIT_IMPORT, CREATE_ACCOUNT, DATA_IMPORT, DATA_IMPORTS, DISCARD_IMPORT, RESET_PASSWORD, REVERT_IMPORT, SET_DISABLED, UPDATE_ACCOUNT,
   type ImportData, type ManagedAccount, type OneTimePassword,
 } from './workspace-queries.ts';
 
@@ -116,6 +117,7 @@ function Preview({ id, onDone }: { id: string; onDone: () => void }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [secrets, setSecrets] = useState<OneTimePassword[]>([]);
   const d = data?.dataImport;
+  const points = useMemo(() => (d?.items ?? []).flatMap((i) => (i.lng != null && i.lat != null ? [{ lng: i.lng, lat: i.lat, action: i.action, label: i.label }] : [])), [d?.items]);
   if (!d) return fetching ? <p>{t('loading')}</p> : null;
   const c = d.counts;
   const act = async (which: 'commit' | 'discard') => {
@@ -143,6 +145,14 @@ function Preview({ id, onDone }: { id: string; onDone: () => void }) {
         </>
       )}
       {d.warnings.length > 0 && <details><summary>{t('data.warnings', { n: d.warnings.length })}</summary><ul>{d.warnings.map((w, i) => <li key={i}>{w.message}</li>)}</ul></details>}
+      {points.length > 0 && (
+        <figure className="ws-figure">
+          <PointsMap points={points} province={d.provinceCode} label={t('data.mapLabel', { n: points.length })} />
+          <figcaption className="hint">{Object.entries(ACTION_COLORS).filter(([a]) => points.some((p) => p.action === a)).map(([a, c]) => (
+            <span key={a} className="legend-dot"><i style={{ background: c }} /> {t(`data.actions.${a}`)}</span>
+          ))} · {t('data.mapLabel', { n: points.length })}</figcaption>
+        </figure>
+      )}
       {d.items.length > 0 && (
         <table className="ws-table" data-testid="import-items">
           <thead><tr><th>{t('data.row')}</th><th>{t('data.action')}</th><th>{t('data.record')}</th><th>{t('data.changes')}</th></tr></thead>
@@ -265,6 +275,7 @@ export function Accounts() {
                     if (r.error) fail(r.error); else refetch({ requestPolicy: 'network-only' });
                   }}>{a.disabled ? t('data.enable') : t('data.disable')}</button>
                 )}
+                {a.id !== session?.account.id && <RoleChange account={a} roles={roles} onDone={(text, ok) => { setMessage({ ok, text }); if (ok) refetch({ requestPolicy: 'network-only' }); }} />}
                 <button type="button" onClick={async () => {
                   const r = await reset({ id: a.id });
                   if (r.error) return fail(r.error);
@@ -277,6 +288,29 @@ export function Accounts() {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** Another role and scope for an account (the server checks who may give what). */
+function RoleChange({ account, roles, onDone }: { account: ManagedAccount; roles: readonly string[]; onDone: (text: string, ok: boolean) => void }) {
+  const { t } = useTranslation();
+  const [, update] = useMutation(UPDATE_ACCOUNT);
+  const submit = async (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const r = await update({ id: account.id, c: { role: String(f.get('role')), scope: String(f.get('scope') ?? '') || null } });
+    if (r.error) onDone(r.error.graphQLErrors[0]?.message ?? r.error.message, false);
+    else onDone(t('data.roleChanged', { username: account.username }), true);
+  };
+  return (
+    <details className="ws-inline-details">
+      <summary>{t('data.changeRole')}</summary>
+      <form onSubmit={submit} className="ws-inline">
+        <select name="role" defaultValue={account.role} aria-label={t('data.role')}>{roles.map((r) => <option key={r} value={r}>{t(`ws.role.${r}`)}</option>)}</select>
+        <input name="scope" defaultValue={account.school?.id ?? account.unit?.code ?? ''} aria-label={t('data.scope')} placeholder={t('data.scopeHint')} />
+        <button type="submit">{t('data.apply')}</button>
+      </form>
+    </details>
   );
 }
 

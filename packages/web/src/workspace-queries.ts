@@ -75,7 +75,7 @@ export interface LoginResult {
 const IMPORT_FIELDS = `id kind status provinceCode actorName fileName sha256 sourceTitle licence createdAt committedAt revertsId revertedById
   counts { added changed unchanged removed kept skipped errors warnings }`;
 export const DATA_IMPORT = gql`query DataImport($id: ID!) { dataImport(id: $id) { ${IMPORT_FIELDS}
-  errors { code row column message } warnings { code row message } items(first: 200) { action key label row note fields { field before after } } } }`;
+  errors { code row column message } warnings { code row message } items(first: 200) { action key label row note lng lat fields { field before after } } } }`;
 export const DATA_IMPORTS = gql`query DataImports($p: String!) { dataImports(provinceCode: $p, first: 30) { ${IMPORT_FIELDS} } }`;
 export const COMMIT_IMPORT = gql`mutation CommitImport($id: ID!) { commitImport(id: $id) { id status oneTimePasswords { username password } } }`;
 export const DISCARD_IMPORT = gql`mutation DiscardImport($id: ID!) { discardImport(id: $id) { id status } }`;
@@ -85,6 +85,7 @@ export const ACCOUNTS = gql`query Accounts($s: String) { accounts(search: $s, fi
 export const CREATE_ACCOUNT = gql`mutation CreateAccount($i: NewAccountInput!) { createAccount(input: $i) { oneTimePassword account { ${ACCOUNT_FIELDS} } } }`;
 export const SET_DISABLED = gql`mutation SetDisabled($id: ID!, $d: Boolean!) { setAccountDisabled(id: $id, disabled: $d) { ${ACCOUNT_FIELDS} } }`;
 export const RESET_PASSWORD = gql`mutation ResetPassword($id: ID!) { resetAccountPassword(id: $id) { oneTimePassword account { ${ACCOUNT_FIELDS} } } }`;
+export const UPDATE_ACCOUNT = gql`mutation UpdateAccount($id: ID!, $c: AccountChangeInput!) { updateAccount(id: $id, changes: $c) { ${ACCOUNT_FIELDS} } }`;
 export const CHANGE_PASSWORD = gql`mutation ChangePassword($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { id mustChangePassword } }`;
 
 export interface ImportCountsData { added: number; changed: number; unchanged: number; removed: number; kept: number; skipped: number; errors: number; warnings: number }
@@ -94,7 +95,7 @@ export interface ImportData {
   counts: ImportCountsData;
   errors: { code: string; row: number | null; column: string | null; message: string }[];
   warnings: { code: string; row: number | null; message: string }[];
-  items: { action: string; key: string; label: string; row: number | null; note: string | null; fields: { field: string; before: string | null; after: string | null }[] }[];
+  items: { action: string; key: string; label: string; row: number | null; note: string | null; lng: number | null; lat: number | null; fields: { field: string; before: string | null; after: string | null }[] }[];
 }
 export interface OneTimePassword { username: string; password: string }
 export interface ManagedAccount {
@@ -110,6 +111,7 @@ const EDIT_FIELDS = 'id name officialCode address capacity enrolment phone websi
 export const SCHOOL_FOR_EDIT = gql`query SchoolForEdit($id: ID!) { school(id: $id) { ${EDIT_FIELDS} } }`;
 export const CORRECT_SCHOOL = gql`mutation CorrectSchool($id: ID!, $v: Int!, $c: SchoolCorrectionInput!, $r: String!, $rep: ID) {
   correctSchool(id: $id, expectedVersion: $v, changes: $c, reason: $r, reportId: $rep) { ${EDIT_FIELDS} } }`;
+export const SCHOOL_HISTORY = gql`query SchoolHistory($id: ID!) { schoolHistory(id: $id, first: 20) { operation actorName reason fields changedAt importId } }`;
 export const SCHOOL_SEARCH = gql`query SchoolSearch($t: String!) { search(text: $t, limit: 10) { kind label context school { id } } }`;
 export interface ReportRow {
   id: string; schoolId: string; schoolName: string; status: string; kind: string; message: string; longitude: number | null; latitude: number | null;
