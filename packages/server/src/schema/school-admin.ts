@@ -9,6 +9,7 @@ import { builder, type Context } from '../builder.ts';
 import { prisma } from '../db.ts';
 import { canSeeDrafts, schoolPlaces, type Viewer } from '../auth.ts';
 import { authError, userError } from '../errors.ts';
+import { translator } from '../i18n.ts';
 import { writeTransaction, type Tx } from '../transactions.ts';
 import { School, SchoolLevel, Ownership } from './school.ts';
 
@@ -117,9 +118,7 @@ builder.mutationField('correctSchool', (t) =>
           SELECT s.version, w.parent_id AS province FROM school s LEFT JOIN admin_unit w ON w.id = s.ward_id WHERE s.id = ${id} FOR UPDATE OF s`);
         if (!s || !(await inScope(v, id, tx))) throw userError(ctx.lang, 'error.unknownSchool', { id: id.slice(0, 60) }, 'NOT_FOUND');
         if (s.version !== args.expectedVersion) {
-          throw new GraphQLError(ctx.lang === 'vi'
-            ? `Trường này vừa được người khác sửa (phiên bản ${s.version}, bạn đang sửa phiên bản ${args.expectedVersion}). Hãy tải lại rồi sửa lại; thay đổi của bạn chưa được lưu.`
-            : `Someone else changed this school meanwhile (version ${s.version}; you were editing version ${args.expectedVersion}). Reload and redo your change; it was not saved.`,
+          throw new GraphQLError(translator(ctx.lang)('error.schoolStale', { current: s.version, yours: args.expectedVersion }) as string,
           { extensions: { code: 'STALE_VERSION', currentVersion: s.version } });
         }
         if (point && s.province) {
@@ -259,9 +258,8 @@ builder.mutationField('moderateProblemReport', (t) =>
         WHERE id = ${id} AND status = 'NEW'`));
       const [now] = await prisma().$queryRaw<ReportRow[]>(sql`SELECT ${REPORT_COLUMNS} FROM ${REPORT_FROM} WHERE r.id = ${id}`);
       if (changed === 0) {
-        throw new GraphQLError(ctx.lang === 'vi'
-          ? `Báo cáo này đã được ${now!.moderator ?? 'người khác'} xử lý (${now!.status === 'ACCEPTED' ? 'chấp nhận' : 'từ chối'}).`
-          : `This report was already ${now!.status === 'ACCEPTED' ? 'accepted' : 'rejected'} by ${now!.moderator ?? 'someone else'}.`,
+        const tr = translator(ctx.lang);
+        throw new GraphQLError(tr('error.reportModerated', { who: now!.moderator ?? tr('error.someoneElse'), decision: tr(`error.decision${now!.status}`) }) as string,
         { extensions: { code: 'REPORT_MODERATED', status: now!.status } });
       }
       return now!;
