@@ -116,15 +116,25 @@ function countsOf(items: PlanItem[], errors: number, warnings: number): Record<s
   return c;
 }
 
+/**
+ * Rows per statement when a bulk write sends its rows as one JSON parameter. Small on purpose: Prisma's debug
+ * module keeps the arguments of its last 100 calls even with debugging off (`argsHistory` in `@prisma/debug` and
+ * the copy bundled in the client runtime), and a raw query's call carries its parameters as one string. At 5,000
+ * rows a national import kept some 190 MB of such strings alive; at a few hundred it keeps a few tens of MB.
+ */
+export const BULK_ROWS = 250;
+
+/** Runs `write` over `list` in slices of `size`, one after another (in the list's order, so row locks queue). */
+export async function inSlices<T>(list: T[], write: (slice: T[], offset: number) => Promise<unknown>, size = BULK_ROWS): Promise<void> {
+  for (let i = 0; i < list.length; i += size) await write(list.slice(i, i + size), i);
+}
+
 async function insertItems(tx: SqlClient, importId: string, items: PlanItem[]): Promise<void> {
-  // In slices, so a national file (about 53,000 rows) is not one 40 MB parameter.
-  for (let i = 0; i < items.length; i += 5000) {
-    const slice = items.slice(i, i + 5000).map((it, j) => ({ seq: i + j, action: it.action, row: it.row ?? null, item: it }));
-    await tx.$executeRaw(sql`
-      INSERT INTO data_import_item (import_id, seq, action, row_number, item)
-      SELECT ${importId}, x.seq, x.action, x.row, x.item FROM jsonb_to_recordset(${JSON.stringify(slice)}::jsonb)
-        AS x(seq int, action text, row int, item jsonb)`);
-  }
+  await inSlices(items, (slice, offset) => tx.$executeRaw(sql`
+    INSERT INTO data_import_item (import_id, seq, action, row_number, item)
+    SELECT ${importId}, x.seq, x.action, x.row, x.item
+    FROM jsonb_to_recordset(${JSON.stringify(slice.map((it, j) => ({ seq: offset + j, action: it.action, row: it.row ?? null, item: it })))}::jsonb)
+      AS x(seq int, action text, row int, item jsonb)`));
 }
 
 /**

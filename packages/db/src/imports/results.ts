@@ -9,7 +9,7 @@ import { sqltag as sql } from '@prisma/client/runtime/client';
 import { CURRENT_VERSION, DEFAULT_RULES, deadlinesFor, indexVersion, levelForScore, parseSchoolYear, schoolYearAt, score, validateAnswers } from '@edugis/maturity';
 import { fold, mapColumns, readTable, type ColumnSpec, type FileFormat, type Upload } from './file.ts';
 import { ImportRefused, type Issue } from './messages.ts';
-import { registerKind, type ImportContext, type ImportKind, type PlanItem, type SqlClient } from './pipeline.ts';
+import { inSlices, registerKind, type ImportContext, type ImportKind, type PlanItem, type SqlClient } from './pipeline.ts';
 
 type Column = 'school' | 'schoolYear' | 'group1' | 'group2' | 'level1' | 'level2' | 'overall';
 export const RESULT_COLUMNS: readonly ColumnSpec<Column>[] = [
@@ -170,19 +170,20 @@ async function apply(tx: SqlClient, items: PlanItem<ResultState, ResultRow>[], c
   const put = items.filter((i) => (i.action === 'ADD' || i.action === 'CHANGE') && i.after).sort((a, b) => (a.key < b.key ? -1 : 1))
     .map((i) => ({ ...i.after!, answers: i.data?.answers ?? null, published_at: `${deadlinesFor(i.after!.school_year).publish}T12:00:00+07:00` }));
   if (!put.length) return;
-  // One statement: the published_result trigger makes each the result of record. A step of the workflow that
-  // created a row for the same school and year since the preview makes a revision collide: refused as stale.
-  const written = await tx.$executeRaw(sql`
+  // The published_result trigger makes each the result of record. A step of the workflow that created a row for
+  // the same school and year since the preview makes a revision collide: refused as stale.
+  let written = 0;
+  await inSlices(put, async (slice) => { written += await tx.$executeRaw(sql`
     INSERT INTO maturity_assessment (id, school_id, school_year, revision, corrects_id, correction_reason, index_version, status,
       group1_score, group2_score, group1_level, group2_level, overall_level, answers, published_at, is_synthetic, source_id)
     SELECT x.id, x.school_id, x.school_year, x.revision, x.corrects_id,
            CASE WHEN x.corrects_id IS NULL THEN NULL ELSE 'Imported result of a past school year' END, ${CURRENT_VERSION}, 'PUBLISHED',
            x.group1_score, x.group2_score, x.group1_level::"MaturityLevel", x.group2_level::"MaturityLevel", x.overall_level::"MaturityLevel",
            x.answers, x.published_at, ${ctx.isSynthetic}, ${ctx.sourceId}
-    FROM jsonb_to_recordset(${JSON.stringify(put)}::jsonb) AS x(id text, school_id text, school_year text, revision int, corrects_id text,
+    FROM jsonb_to_recordset(${JSON.stringify(slice)}::jsonb) AS x(id text, school_id text, school_year text, revision int, corrects_id text,
       group1_score float8, group2_score float8, group1_level text, group2_level text, overall_level text, answers jsonb, published_at timestamptz)
     ORDER BY x.id
-    ON CONFLICT DO NOTHING`);
+    ON CONFLICT DO NOTHING`); });
   if (written !== put.length) throw new ImportRefused({ key: 'stale' }, 'IMPORT_STALE');
 }
 

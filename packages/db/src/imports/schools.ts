@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { sqltag as sql } from '@prisma/client/runtime/client';
 import { fold, mapColumns, readTable, decodeText, MAX_IMPORT_ROWS, type ColumnSpec, type FileFormat, type Upload } from './file.ts';
 import { ImportFileError, type Issue } from './messages.ts';
-import { canonical, registerKind, type ImportContext, type ImportKind, type PlanItem, type SqlClient } from './pipeline.ts';
+import { BULK_ROWS, canonical, inSlices, registerKind, type ImportContext, type ImportKind, type PlanItem, type SqlClient } from './pipeline.ts';
 
 type Column = 'id' | 'officialCode' | 'name' | 'levels' | 'ownership' | 'address' | 'wardCode' | 'lng' | 'lat' | 'capacity' | 'enrolment' | 'phone' | 'website';
 
@@ -349,7 +349,7 @@ async function plan(client: SqlClient, rows: SchoolRow[], ctx: ImportContext) {
 async function writeStates(tx: SqlClient, states: SchoolState[]) {
   states.sort((a, b) => (a.id < b.id ? -1 : 1));
   // In key order and in slices (a national file is 53,000 states): parallel writers take row locks in one order.
-  for (let i = 0; i < states.length; i += 5000) await writeSlice(tx, states.slice(i, i + 5000));
+  await inSlices(states, (slice) => writeSlice(tx, slice), 2 * BULK_ROWS);
 }
 
 async function writeSlice(tx: SqlClient, states: SchoolState[]) {
