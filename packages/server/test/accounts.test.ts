@@ -74,6 +74,17 @@ describe('an admin creates an account; its person must set a password first', ()
     expect(JSON.stringify(history)).not.toMatch(/argon|password_hash/);
   });
 
+  it('five wrong current passwords block changePassword for a while, as at sign-in, even with the right one after', async () => {
+    const made = (await q(CREATE, { i: { username: 'doan.pw', displayName: 'Đoàn Thử', role: 'WARD_STAFF', scope: wardCode } }, admin)).data.createAccount;
+    const token = (await login('doan.pw', made.oneTimePassword)).data.token;
+    const wrong = await Promise.all(Array.from({ length: 5 }, (_, i) => q(CHANGE_PW, { c: `guess-${i}-xxxx`, n: 'Hoa sen nở 2026' }, token)));
+    expect(wrong.map(code)).toEqual(Array(5).fill('BAD_USER_INPUT'));
+    const blocked = await q(CHANGE_PW, { c: made.oneTimePassword, n: 'Hoa sen nở 2026' }, token, 'vi');
+    expect(code(blocked)).toBe('RATE_LIMITED');
+    expect(blocked.errors[0].message).toBe('Nhập sai mật khẩu hiện tại quá nhiều lần. Hãy thử lại sau 15 phút.');
+    expect((await login('doan.pw', made.oneTimePassword)).data.account.mustChangePassword).toBe(true);
+  });
+
   it('refuses a bad username, a wrong scope for the role, an unknown school, in words', async () => {
     const bad = async (i: Record<string, unknown>) => (await q(CREATE, { i: { displayName: 'X', role: 'SCHOOL_STAFF', scope: schoolId, username: 'xyz.ok', ...i } }, admin)).errors?.[0];
     expect((await bad({ username: 'Ai Đó' })).extensions.reason).toBe('accountUsername');

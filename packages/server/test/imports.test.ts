@@ -36,7 +36,7 @@ async function upload(body: Uint8Array | string, opts: { name?: string; token?: 
 
 const PREVIEW = `query($id: ID!) { dataImport(id: $id) { id status fileName sha256 sourceTitle counts { added changed unchanged removed kept errors warnings }
   errors { code row column message } warnings { code row message } items { action key label row fields { field before after } lng lat note } } }`;
-const STEP = (name: string) => `mutation($id: ID!) { ${name}(id: $id) { id status counts { added changed removed } revertsId } }`;
+const STEP = (name: string) => `mutation($id: ID!) { ${name}(id: $id) { id status counts { added changed removed } revertsId revertible } }`;
 const q = async (query: string, variables: Record<string, unknown>, token = so, lang = 'en'): Promise<any> => (await gql(server.url, query, variables, lang, token)).body;
 const schoolsByCode = (codes: string[]) => server.ctx.db.raw.query<{ id: string; name: string; ward: string | null; capacity: number | null; website: string | null; source: string }>(
   `SELECT s.id, s.name, w.code AS ward, s.capacity, s.website, s.source_id AS source FROM school s LEFT JOIN admin_unit w ON w.id = s.ward_id
@@ -75,8 +75,11 @@ describe('a schools file, from upload to revert', () => {
     expect((await schoolsByCode(['T12-002']))[0]).toMatchObject({ ward: '26740', capacity: 950 });
 
     // Revert the second: school 2 is back where it was; reverting twice is refused.
+    const offered = (await q(`query { dataImports(provinceCode: "79") { id revertible } }`, {})).data.dataImports;
+    expect(offered).toContainEqual({ id: moved.body.id, revertible: true });
     const reverted = (await q(STEP('revertImport'), { id: moved.body.id })).data.revertImport;
-    expect(reverted).toMatchObject({ status: 'COMMITTED', revertsId: moved.body.id, counts: { changed: 1 } });
+    expect(reverted).toMatchObject({ status: 'COMMITTED', revertsId: moved.body.id, counts: { changed: 1 }, revertible: true });
+    expect((await q(`query { dataImports(provinceCode: "79") { id revertible } }`, {})).data.dataImports).toContainEqual({ id: moved.body.id, revertible: false });
     expect((await schoolsByCode(['T12-002']))[0]).toMatchObject({ ward: stored[1]!.ward, capacity: 900 });
     const again = await q(STEP('revertImport'), { id: moved.body.id });
     expect(again.errors[0].extensions.code).toBe('IMPORT_STATE');

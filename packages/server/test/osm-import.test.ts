@@ -42,6 +42,14 @@ describe.skipIf(!dataDir)('the real OSM extract through the importer', () => {
     expect(sources.sources).toContainEqual({ title: 'OpenStreetMap extract of old Ho Chi Minh City, as of 2018-01-01', attribution: seeded!.attribution, licence: 'ODbL-1.0' });
   });
 
+  it('the seed\'s own import is not offered for revert, and a revert of it is refused in words', async () => {
+    const history = (await q(`query { dataImports(provinceCode: "79") { id revertible } }`, {})).data.dataImports;
+    expect(history).toContainEqual({ id: 'imp-seed-osm-hcmc-2018', revertible: false });
+    const refused = await q(`mutation($id: ID!) { revertImport(id: $id) { id } }`, { id: 'imp-seed-osm-hcmc-2018' }, so, 'vi');
+    expect(code(refused)).toBe('IMPORT_CONFLICT');
+    expect(refused.errors[0].message).toMatch(/dữ liệu mẫu.*pnpm seed/);
+  });
+
   it('previews candidates as new, matched, ambiguous or skipped, each saying why', async () => {
     // Kindergartens the seed took from OSM (they have no results, so they can go): the first is replaced by the
     // city's own record of it (another name form, 60 m away), the second by two stored schools that could both be

@@ -208,7 +208,7 @@ function History({ rows, onOpen }: { rows: ImportData[]; onOpen: (id: string) =>
               <td>{t(`data.status.${r.status}`)}{r.revertedById ? ` · ${t('data.reverted')}` : ''}</td>
               <td>
                 <button type="button" onClick={() => onOpen(r.id)}>{t('ws.open')}</button>
-                {r.status === 'COMMITTED' && !r.revertedById && !r.revertsId && r.kind !== 'results' && (
+                {r.revertible && (
                   <button type="button" onClick={async () => {
                     if (!confirm(t('data.revertConfirm', { file: r.fileName }))) return;
                     const out = await revert({ id: r.id });

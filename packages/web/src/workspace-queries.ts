@@ -72,7 +72,7 @@ export interface LoginResult {
 }
 
 // ——— Data and accounts (StaffData.tsx)
-const IMPORT_FIELDS = `id kind status provinceCode actorName fileName sha256 sourceTitle licence createdAt committedAt revertsId revertedById
+const IMPORT_FIELDS = `id kind status provinceCode actorName fileName sha256 sourceTitle licence createdAt committedAt revertsId revertedById revertible
   counts { added changed unchanged removed kept skipped errors warnings }`;
 export const DATA_IMPORT = gql`query DataImport($id: ID!) { dataImport(id: $id) { ${IMPORT_FIELDS}
   errors { code row column message } warnings { code row message } items(first: 200) { action key label row note lng lat fields { field before after } } } }`;
@@ -91,7 +91,7 @@ export const CHANGE_PASSWORD = gql`mutation ChangePassword($c: String!, $n: Stri
 export interface ImportCountsData { added: number; changed: number; unchanged: number; removed: number; kept: number; skipped: number; errors: number; warnings: number }
 export interface ImportData {
   id: string; kind: string; status: 'INVALID' | 'PREVIEW' | 'COMMITTED' | 'DISCARDED'; provinceCode: string; actorName: string; fileName: string; sha256: string;
-  sourceTitle: string; licence: string; createdAt: string; committedAt: string | null; revertsId: string | null; revertedById: string | null;
+  sourceTitle: string; licence: string; createdAt: string; committedAt: string | null; revertsId: string | null; revertedById: string | null; revertible: boolean;
   counts: ImportCountsData;
   errors: { code: string; row: number | null; column: string | null; message: string }[];
   warnings: { code: string; row: number | null; message: string }[];

@@ -258,6 +258,17 @@ export async function discardImport(run: RunTransaction, id: string): Promise<vo
   });
 }
 
+/** The seed's own imports (a fixed id): reloaded by the seed, never reverted. */
+export const SEED_IMPORT_PREFIX = 'imp-seed-';
+
+/** Why an import cannot be reverted (a message key), or null when it can: what the history offers and revert checks. */
+export function notRevertible(rec: { id: string; kind: string; status: string; reverted_by_id: string | null }): string | null {
+  if (rec.status !== 'COMMITTED' || rec.reverted_by_id) return 'notCommitted';
+  if (rec.id.startsWith(SEED_IMPORT_PREFIX)) return 'seedImport';
+  if (rec.kind === 'results') return 'resultsFinal';
+  return null;
+}
+
 const REVERSED: Record<Action, Action> = { ADD: 'REMOVE', REMOVE: 'ADD', CHANGE: 'CHANGE', UNCHANGED: 'UNCHANGED', KEEP: 'KEEP', SKIP: 'SKIP' };
 
 /**
@@ -267,7 +278,9 @@ const REVERSED: Record<Action, Action> = { ADD: 'REMOVE', REMOVE: 'ADD', CHANGE:
 export async function revertImport(run: RunTransaction, id: string, actor: { id: string | null; name: string }): Promise<CommitResult> {
   return run(async (tx) => {
     const rec = await lockImport(tx, id);
-    if (rec.status !== 'COMMITTED' || rec.reverted_by_id) throw new ImportRefused({ key: 'notCommitted' });
+    const not = notRevertible(rec);
+    if (not === 'notCommitted') throw new ImportRefused({ key: not });
+    if (not === 'seedImport') throw new ImportRefused({ key: not }, 'IMPORT_CONFLICT');
     const kind = kinds.get(rec.kind)!;
     const done = (await itemsOf(tx, id)).filter((i) => i.action === 'ADD' || i.action === 'CHANGE' || i.action === 'REMOVE');
     const undo: PlanItem[] = done.map((i) => ({

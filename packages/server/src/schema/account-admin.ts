@@ -11,13 +11,16 @@ import type { Prisma } from '@edugis/db';
 import { GraphQLError } from 'graphql';
 import { builder, type Context } from '../builder.ts';
 import { prisma } from '../db.ts';
-import { sessionId, type Viewer } from '../auth.ts';
+import { LOGIN_FAILS_PER_USER, sessionId, type Viewer } from '../auth.ts';
 import { authError, userError } from '../errors.ts';
+import { limiter, take } from '../shared-state.ts';
 import { writeTransaction, type Tx } from '../transactions.ts';
 import { Account, RoleEnum } from './account.ts';
 
 const PROVINCE_ROLES = new Set<Role>(['SCHOOL_STAFF', 'PRINCIPAL', 'WARD_STAFF', 'PROVINCE_STAFF']);
 const MAX_NAME = 200;
+/** Wrong current passwords given to changePassword: five per account in 15 minutes, as at sign-in. */
+const wrongCurrent = limiter('password-change', { points: LOGIN_FAILS_PER_USER, duration: 15 * 60 });
 
 interface Target { id: string; username: string; role: Role; disabled: boolean; province_code: string | null }
 
@@ -285,7 +288,7 @@ builder.mutationFields((t) => ({
     type: Account,
     complexity: 20,
     description: 'Sets the signed-in account\'s own password (also the first step after signing in with a one-time password). ' +
-      'At least 10 characters, not the username, not the old one. Ends the account\'s other sessions.',
+      'At least 10 characters, not the username, not the old one. Ends the account\'s other sessions. Five wrong current passwords in 15 minutes block it (RATE_LIMITED) for the rest of that window.',
     args: { currentPassword: t.arg.string({ required: true }), newPassword: t.arg.string({ required: true }) },
     resolve: async (_r, { currentPassword, newPassword }, ctx) => {
       const v = ctx.viewer ?? ctx.passwordChange;
@@ -293,8 +296,12 @@ builder.mutationFields((t) => ({
       const problem = passwordProblem(newPassword, v.username);
       if (problem) throw scopeError(ctx, problem);
       if (newPassword === currentPassword) throw userError(ctx.lang, 'error.passwordSame');
+      // A stolen session guessing the current password meets the same wall as a stranger at the sign-in form.
+      const wait = await take(wrongCurrent, v.id);
+      if (wait !== null) throw userError(ctx.lang, 'error.passwordChangeRateLimited', { minutes: Math.ceil(wait / 60) }, 'RATE_LIMITED');
       const user = await prisma().user.findUniqueOrThrow({ where: { id: v.id }, select: { passwordHash: true } });
       if (!(await verifyPassword(user.passwordHash, currentPassword.slice(0, 200)))) throw userError(ctx.lang, 'error.currentPasswordWrong');
+      await wrongCurrent.delete(v.id).catch(() => {});
       const passwordHash = await hashPassword(newPassword);
       const keep = sessionId(ctx.token);
       await writeTransaction(async (tx) => {

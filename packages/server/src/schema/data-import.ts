@@ -2,7 +2,7 @@
 // row by row with what changes), its commit, discard and revert, and the history of a province's imports.
 // Files themselves are uploaded to POST /imports (imports.ts): a GraphQL request carries no 60 MB body.
 import { sql } from '@edugis/prisma-postgis';
-import { describeIssue, type ImportSecret, type Issue, type PlanItem } from '@edugis/db';
+import { describeIssue, notRevertible, type ImportSecret, type Issue, type PlanItem } from '@edugis/db';
 import { builder, type Context } from '../builder.ts';
 import { prisma } from '../db.ts';
 import { authError, userError } from '../errors.ts';
@@ -107,6 +107,11 @@ const DataImport = builder.objectRef<Loaded>('DataImport').implement({
     committedAt: t.string({ nullable: true, resolve: (r) => r.committed_at?.toISOString() ?? null }),
     revertsId: t.string({ nullable: true, description: 'This import reverted that one.', resolve: (r) => r.reverts_id }),
     revertedById: t.string({ nullable: true, description: 'This import was reverted by that one.', resolve: (r) => r.reverted_by_id }),
+    revertible: t.boolean({
+      description: 'Whether revertImport may be tried: committed, not yet reverted, not results (published results are final) and not the seed\'s own import. ' +
+        'A revert can still be refused when its records changed since.',
+      resolve: (r) => notRevertible(r) === null,
+    }),
     counts: t.field({ type: ImportCounts, resolve: (r) => r.counts }),
     oneTimePasswords: t.field({
       type: [OneTimePassword],
