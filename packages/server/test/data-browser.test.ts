@@ -2,6 +2,7 @@
 // (row and message, in Vietnamese) and blocks the commit, uploads the fixed file, reads the preview, commits, and
 // finds the new school from the parents' search and in the downloads without a restart. An admin creates accounts
 // by CSV; the one-time password is shown once; its person signs in with it and must set a password first.
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { SHOTS, useBrowser } from './browser-support.ts';
@@ -31,6 +32,13 @@ describe('imports and accounts, in the browser', () => {
   it('a province officer: the bad row blocks the commit, the fixed file commits, the parents\' map finds the school', async () => {
     const page = await b.newPage();
     await page.goto(b.url);
+    // The dashboard's count of the ward the new school lands in, before the import.
+    const [{ ward }] = await b.ctx.db.raw.query<{ ward: string }>(`SELECT code AS ward FROM admin_unit WHERE level = 'WARD' AND valid_to IS NULL
+      AND ST_Intersects(boundary, ST_SetSRID(ST_MakePoint(106.701, 10.776), 4326))`) as [{ ward: string }];
+    const wardCell = page.locator(`[data-testid=dash-table] tr[data-code="${ward}"] td`).nth(1);
+    await page.getByTestId('dash-open').click();
+    const [published, schools] = (await wardCell.innerText({ timeout: 30_000 })).split('/').map((x) => parseInt(x, 10)) as [number, number];
+    await page.getByTestId('dash-open').click();
     await signIn(page, 'demo.so');
     await page.getByTestId('tab-imports').click();
 
@@ -62,6 +70,9 @@ describe('imports and accounts, in the browser', () => {
     await expect.poll(() => page.getByTestId('search-results').innerText(), { timeout: 10_000 }).toMatch(/Trường Tiểu học Thử Nghiệm Bến Thành/);
     const geo = await page.evaluate(async () => (await fetch('/geo/schools.geojson?province=79')).json()) as { features: { properties: { name: string } }[] };
     expect(geo.features.some((f) => f.properties.name === 'Trường Tiểu học Thử Nghiệm Bến Thành')).toBe(true);
+    // The dashboard counts it in its ward at once (a school without a result yet).
+    await page.getByTestId('dash-open').click();
+    await expect.poll(() => wardCell.innerText(), { timeout: 15_000 }).toBe(`${published}/${schools + 1}`);
   });
 
   it('an admin imports accounts by CSV; the new officer signs in with the one-time password and must set a password', async () => {
@@ -158,5 +169,45 @@ describe('imports and accounts, in the browser', () => {
     // (Downloads round coordinates to 5 decimals, about a metre.)
     expect(Math.abs(f.geometry.coordinates[0]! - lng)).toBeLessThanOrEqual(0.0000051);
     expect(Math.abs(f.geometry.coordinates[1]! - lat)).toBeLessThanOrEqual(0.0000051);
+  });
+
+  it('children per ward: the template lists every ward, the filled one is previewed and committed, the short wards show', async () => {
+    const page = await b.newPage();
+    await page.goto(b.url);
+    await signIn(page, 'demo.so');
+    await page.getByTestId('tab-demand').click();
+    await page.getByTestId('demand-year').fill('2028-2029');
+    await expect.poll(() => page.getByTestId('demand-summary').innerText(), { timeout: 15_000 })
+      .toMatch(/^Chưa có số trẻ nào cho năm học 2028-2029 ở 168 phường\/xã/);
+
+    // The template: every ward of HCMC, named, with the (empty) figure to fill in.
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('demand-template').click()]);
+    expect(dl.suggestedFilename()).toBe('edugis-so-tre-79-PRIMARY-2028-2029.csv');
+    const lines = (await readFile((await dl.path())!, 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines[0]).toBe('Mã phường/xã,Tên phường/xã,Số trẻ');
+    expect(lines).toHaveLength(169);
+    // The ward with the most primary seats gets fewer children than seats; another more children than its seats.
+    const seats = await b.ctx.db.raw.query<{ code: string; seats: number }>(`
+      SELECT w.code, sum(s.capacity)::int AS seats FROM school s JOIN admin_unit w ON w.id = s.ward_id
+      WHERE w.province_code = '79' AND 'PRIMARY' = ANY (s.levels) AND s.capacity IS NOT NULL AND s.enrolment IS NOT NULL
+      GROUP BY w.code ORDER BY seats DESC, w.code LIMIT 2`);
+    const [roomy, short] = seats as [{ code: string; seats: number }, { code: string; seats: number }];
+    const filled = lines.map((l) => (l.startsWith(`${roomy.code},`) ? `${l}${Math.floor(roomy.seats / 2)}`
+      : l.startsWith(`${short.code},`) ? `${l}${short.seats + 500}` : l));
+    await page.getByTestId('demand-file').setInputFiles({ name: 'so-tre.csv', mimeType: 'text/csv', buffer: Buffer.from(filled.join('\n')) });
+    await page.getByTestId('demand-source').fill('Công an TP, dữ liệu dân cư (thử)');
+    await page.getByTestId('demand-upload').click();
+    await expect.poll(() => page.getByTestId('import-counts').innerText(), { timeout: 30_000 }).toMatch(/^Thêm 2 · sửa 0/);
+    await page.getByTestId('import-commit').click();
+    await expect.poll(() => page.getByTestId('import-message').innerText(), { timeout: 15_000 }).toMatch(/^Đã lưu\./);
+
+    await expect.poll(() => page.getByTestId('demand-summary').innerText(), { timeout: 15_000 }).toMatch(/^2\/168 phường\/xã có số trẻ: .* 1 phường\/xã thiếu chỗ\.$/);
+    const row = page.locator(`[data-testid=demand-table] tr[data-ward="${short.code}"]`);
+    expect(await row.innerText()).toMatch(/Thiếu chỗ\s+Công an TP, dữ liệu dân cư \(thử\)$/);
+    await page.getByTestId('demand-only-short').check();
+    expect(await page.locator('[data-testid=demand-table] tbody tr').count()).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/ward-demand.png`, fullPage: true });
+    const [stored] = await b.ctx.db.raw.query<{ n: number }>(`SELECT count(*)::int AS n FROM ward_demand WHERE school_year = '2028-2029' AND level = 'PRIMARY'`);
+    expect(stored!.n).toBe(2);
   });
 });

@@ -250,14 +250,16 @@ describe('the ward follows the point, whatever moves it', () => {
 
 describe('children per ward: another kind through the same pipeline', () => {
   it('previews, commits and reverts the figures of a school year and level', async () => {
-    const [w] = await server.ctx.db.raw.query<{ id: string; code: string }>(`SELECT id, code FROM admin_unit WHERE level = 'WARD' AND valid_to IS NULL AND province_code = '79' ORDER BY code LIMIT 1`);
-    const file = `Mã phường/xã,Số trẻ\n${w!.code},"1.234"\n`;
+    const [w, blank] = await server.ctx.db.raw.query<{ id: string; code: string }>(`SELECT id, code FROM admin_unit WHERE level = 'WARD' AND valid_to IS NULL AND province_code = '79' ORDER BY code LIMIT 2`);
+    // As the screen's template has it: a name column (read past), and a ward left blank (skipped, said so).
+    const file = `Mã phường/xã,Tên phường/xã,Số trẻ\n${w!.code},Thử,"1.234"\n${blank!.code},Thử 2,\n`;
     const post = (query: string) => fetch(`${server.url}/imports?kind=ward-demand&province=79&source=Khảo%20sát%202026${query}`, {
       method: 'POST', headers: { authorization: `Bearer ${so}`, 'accept-language': 'en' }, body: file }).then((r) => r.json() as Promise<any>);
     const noYear = await post('&level=PRIMARY');
     expect(noYear).toMatchObject({ status: 'INVALID', errors: [{ key: 'schoolYear' }] });
     const staged = await post('&schoolYear=2027-2028&level=PRIMARY');
-    expect(staged).toMatchObject({ status: 'PREVIEW', counts: { ADD: 1 } });
+    expect(staged).toMatchObject({ status: 'PREVIEW', counts: { ADD: 1 }, errors: [] });
+    expect(staged.warnings).toEqual([expect.objectContaining({ key: 'noFigure', row: 3, message: `Row 3: ${blank!.code} has no number of children; skipped (a stored figure, if any, stays).` })]);
     await q(STEP('commitImport'), { id: staged.id });
     const figures = () => server.ctx.db.raw.query<{ children: number; loaded_by: string }>(
       `SELECT children, loaded_by FROM ward_demand WHERE ward_id = $1 AND school_year = '2027-2028' AND level = 'PRIMARY'`, [w!.id]);

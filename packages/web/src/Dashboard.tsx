@@ -12,6 +12,7 @@ import './dashboard-i18n.ts';
 import { CHOROPLETH_COLORS, NO_DATA_COLOR } from './mapStyle.ts';
 import type { Choropleth } from './MapView.tsx';
 import { useSession } from './session.ts';
+import { download } from './download.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Title, Tooltip);
 
@@ -110,14 +111,6 @@ function levelsChart(t: TFunction, [overall, g1, g2]: Dist[]): ChartConfiguratio
     },
     options: { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } },
   };
-}
-
-function download(name: string, type: string, text: string) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose }: {

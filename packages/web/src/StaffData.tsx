@@ -14,11 +14,11 @@ import {
 
 const KINDS = ['schools', 'osm-schools', 'results', 'accounts', 'ward-demand'] as const;
 type Kind = typeof KINDS[number];
-const LEVELS = ['PRESCHOOL', 'PRIMARY', 'LOWER_SECONDARY', 'UPPER_SECONDARY', 'CONTINUING'];
+export const LEVELS = ['PRESCHOOL', 'PRIMARY', 'LOWER_SECONDARY', 'UPPER_SECONDARY', 'CONTINUING'];
 const ROLES = ['SCHOOL_STAFF', 'PRINCIPAL', 'WARD_STAFF', 'PROVINCE_STAFF', 'PLANNER', 'ADMIN'] as const;
 
 /** The province the viewer works for: their own for province staff, chosen by admins (HCMC by default). */
-function useProvince(): [string, (p: string) => void, boolean] {
+export function useProvince(): [string, (p: string) => void, boolean] {
   const session = getSession();
   const own = session?.account.role === 'PROVINCE_STAFF' ? session.account.unit?.code ?? null : null;
   const [chosen, setChosen] = useState('79');
@@ -27,7 +27,7 @@ function useProvince(): [string, (p: string) => void, boolean] {
 
 type Upload = { id: string; status: string; counts: Record<string, number>; errors: { key: string; row?: number; message: string }[] } | { error: string };
 
-async function uploadFile(file: File, q: Record<string, string>, lang: string): Promise<Upload> {
+export async function uploadFile(file: File, q: Record<string, string>, lang: string): Promise<Upload> {
   const token = getSession()?.token;
   const res = await fetch(`/imports?${new URLSearchParams(q)}`, {
     method: 'POST', body: file,
@@ -109,7 +109,7 @@ export function Imports() {
   );
 }
 
-function Preview({ id, onDone }: { id: string; onDone: () => void }) {
+export function Preview({ id, onDone }: { id: string; onDone: () => void }) {
   const { t } = useTranslation();
   const [{ data, fetching }, refetch] = useQuery<{ dataImport: ImportData }>({ query: DATA_IMPORT, variables: { id }, requestPolicy: 'network-only' });
   const [, commit] = useMutation<{ commitImport: ImportData & { oneTimePasswords: OneTimePassword[] } }>(COMMIT_IMPORT);

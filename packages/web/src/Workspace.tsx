@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { indexVersion, score, validateAnswers, type AnswerError, type Answers, type IndexVersion, type ScoreResult } from '@edugis/maturity';
 import './workspace-i18n.ts';
 import { Accounts, Imports, SetPassword } from './StaffData.tsx';
+import { WardDemand } from './WardDemand.tsx';
 import { Reports, SchoolSearch } from './SchoolEdit.tsx';
 import { setSession, useSession } from './session.ts';
 import {
@@ -68,7 +69,7 @@ export default function Workspace({ onClose }: { onClose: () => void }) {
         {!session ? <LoginForm />
           : session.account.mustChangePassword ? <SetPassword session={session} />
             : (role === 'SCHOOL_STAFF' || role === 'PRINCIPAL') && session.account.school ? <SchoolAssessment schoolId={session.account.school.id} />
-              : role === 'PROVINCE_STAFF' || role === 'ADMIN' ? <OfficeTabs tabs={['review', 'reports', 'schools', 'imports', 'accounts']} />
+              : role === 'PROVINCE_STAFF' || role === 'ADMIN' ? <OfficeTabs tabs={['review', 'reports', 'schools', 'imports', 'demand', 'accounts']} />
                 : role === 'WARD_STAFF' ? <OfficeTabs tabs={['review', 'reports', 'schools']} />
                   : <p className="hint">{t('ws.plannerHint')}</p>}
       </div>
@@ -77,11 +78,11 @@ export default function Workspace({ onClose }: { onClose: () => void }) {
 }
 
 /** Ward and province staff and admins: the review queue, reports, schools (and imports and accounts), one tab at a time. */
-type Tab = 'review' | 'reports' | 'schools' | 'imports' | 'accounts';
+type Tab = 'review' | 'reports' | 'schools' | 'imports' | 'demand' | 'accounts';
 function OfficeTabs({ tabs }: { tabs: Tab[] }) {
   const { t } = useTranslation();
   const [tab, setTab] = useState<Tab>('review');
-  const panel = { review: <Review />, reports: <Reports />, schools: <SchoolSearch />, imports: <Imports />, accounts: <Accounts /> };
+  const panel = { review: <Review />, reports: <Reports />, schools: <SchoolSearch />, imports: <Imports />, demand: <WardDemand />, accounts: <Accounts /> };
   return (
     <>
       <div role="tablist" className="ws-tabs" aria-label={t('data.tabs')}>

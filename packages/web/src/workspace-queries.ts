@@ -122,3 +122,15 @@ export interface EditableSchool {
   phone: string | null; website: string | null; version: number; isSynthetic: boolean;
   location: { longitude: number; latitude: number } | null; ward: { code: string; fullName: string } | null;
 }
+
+export const WARD_DEMAND = gql`
+  query WardDemand($p: String!, $level: SchoolLevel!, $year: String!) {
+    capacityByWard(provinceCode: $p, level: $level, demandSchoolYear: $year) {
+      unit { code fullName } schoolCount seats schoolsWithoutFigures demand demandSource demandFlag
+    }
+  }
+`;
+export interface WardDemandRow {
+  unit: { code: string; fullName: string }; schoolCount: number; seats: number | null; schoolsWithoutFigures: number;
+  demand: number | null; demandSource: string | null; demandFlag: 'OVER' | 'OK' | 'UNDER' | 'NO_SCHOOL' | null;
+}

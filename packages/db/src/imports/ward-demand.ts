@@ -7,6 +7,7 @@ import { mapColumns, readTable, type ColumnSpec, type FileFormat, type Upload } 
 import { ImportFileError, type Issue } from './messages.ts';
 import { canonical, registerKind, type ImportContext, type ImportKind, type PlanItem, type SqlClient } from './pipeline.ts';
 
+// Other columns (the template's "Tên phường/xã") are read past.
 const COLUMNS: readonly ColumnSpec<'wardCode' | 'children'>[] = [
   { key: 'wardCode', names: ['Mã phường/xã', 'mã xã', 'mã phường', 'ma_xa', 'ward_code', 'ward code'], required: true },
   { key: 'children', names: ['Số trẻ', 'so_tre', 'children'], required: true },
@@ -39,6 +40,8 @@ async function read(upload: Upload, format: FileFormat, ctx: ImportContext) {
     const text = (cells[col.get('children')!] ?? '').replace(/[\s.,](?=\d{3}\b)/g, '').trim();
     const n = /^\d+$/.test(text) ? Number(text) : NaN;
     if (!/^\d{5}$/.test(ward)) { errors.push({ key: 'unknownWard', row, values: { code: ward.slice(0, 10) } }); continue; }
+    // A blank figure (the downloaded template lists every ward) leaves the ward as it is.
+    if (text === '') { warnings.push({ key: 'noFigure', row, values: { code: ward } }); continue; }
     if (!Number.isInteger(n) || n > MAX_CHILDREN) { errors.push({ key: 'notCount', row, column: COLUMNS[1]!.names[0], values: { max: MAX_CHILDREN } }); continue; }
     if (first.has(ward)) { errors.push({ key: 'duplicateCode', row, values: { code: ward, first: first.get(ward)! } }); continue; }
     first.set(ward, row);

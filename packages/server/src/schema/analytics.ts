@@ -409,7 +409,7 @@ const WardCapacity = builder.objectRef<CapacityRow>('WardCapacity').implement({
     fillRate: t.float({ nullable: true, description: 'enrolment / seats.', resolve: fillRate }),
     demand: t.exposeInt('demand', { nullable: true, description: 'Children of the level\'s age living in the ward, when province staff have loaded a figure (loadWardDemand).' }),
     demandSchoolYear: t.exposeString('demand_year', { nullable: true }),
-    demandSource: t.exposeString('demand_source', { nullable: true, description: 'Where the demand figure comes from, as given when it was loaded.' }),
+    demandSource: t.exposeString('demand_source', { nullable: true, description: 'Where the demand figure comes from: the source text given to loadWardDemand, or the title of the import that loaded it.' }),
     demandFlag: t.field({
       type: CapacityFlag, nullable: true,
       description: `Seats against demand: OVER when more children than seats, UNDER when children fill under ${UNDER_BELOW * 100} % of the seats; null without a demand figure.`,
@@ -438,15 +438,17 @@ builder.queryField('capacityByWard', (t) =>
       const demandYear = args.demandSchoolYear ?? sql`(SELECT max(d.school_year) FROM ward_demand d JOIN admin_unit dw ON dw.id = d.ward_id
         WHERE dw.province_code = ${parent} AND d.level = ${args.level}::"SchoolLevel")`;
       return prisma().$queryRaw<CapacityRow[]>(sql`
-        SELECT w.code, w.name, w.full_name, count(s.id)::int AS schools, d.children AS demand, d.school_year AS demand_year, d.source AS demand_source,
+        SELECT w.code, w.name, w.full_name, count(s.id)::int AS schools, d.children AS demand, d.school_year AS demand_year,
+          coalesce(ds.title, d.source) AS demand_source,
           sum(s.capacity) FILTER (WHERE s.capacity IS NOT NULL AND s.enrolment IS NOT NULL)::int AS seats,
           sum(s.enrolment) FILTER (WHERE s.capacity IS NOT NULL AND s.enrolment IS NOT NULL)::int AS enrolment,
           count(s.id) FILTER (WHERE s.capacity IS NULL OR s.enrolment IS NULL)::int AS unknown
         FROM admin_unit w
         LEFT JOIN school s ON s.ward_id = w.id AND ${args.level}::"SchoolLevel" = ANY (s.levels) ${args.ownership ? sql`AND s.ownership = ${args.ownership}::"Ownership"` : sql``}
         LEFT JOIN ward_demand d ON d.ward_id = w.id AND d.level = ${args.level}::"SchoolLevel" AND d.school_year = ${demandYear}
+        LEFT JOIN data_source ds ON ds.id = d.source -- an import's figures name its source record; loadWardDemand's a text
         WHERE w.level = 'WARD' AND w.valid_to IS NULL AND w.province_code = ${parent}
-        GROUP BY w.code, w.name, w.full_name, d.children, d.school_year, d.source ORDER BY w.code`);
+        GROUP BY w.code, w.name, w.full_name, d.children, d.school_year, d.source, ds.title ORDER BY w.code`);
     },
   }),
 );
