@@ -128,6 +128,13 @@ describe('imports and accounts, in the browser', () => {
     await signIn(page, 'demo.phuong');
     await page.getByTestId('tab-reports').click();
     const row = page.getByTestId('report-row').filter({ hasText: 'cạnh chợ' });
+    // How far the parent's point is from the stored one, and both on a map, before deciding.
+    expect(await row.getByTestId('report-distance').innerText()).toMatch(/^Điểm phụ huynh đánh dấu cách vị trí đang lưu 49\d m\.$/);
+    await row.getByTestId('report-map-toggle').click();
+    await expect.poll(() => row.getByTestId('preview-map').getAttribute('aria-label')).toBe(`Bản đồ: vị trí đang lưu và vị trí phụ huynh đánh dấu cho ${school!.name}`);
+    expect(await row.locator('figcaption').innerText()).toMatch(/vị trí đang lưu\s+vị trí phụ huynh đánh dấu/);
+    await row.locator('[data-testid=preview-map][data-ready=true]').waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: `${SHOTS}/report-map.png`, fullPage: true });
     await row.getByTestId('report-accept').click();
     await page.getByTestId('school-editor').waitFor();
     // Prefilled with the parent's point.

@@ -31,6 +31,8 @@ export function PointsMap({ points, province, label }: { points: { lng: number; 
         'circle-color': ['match', ['get', 'action'], ...Object.entries(ACTION_COLORS).flat(), '#64748b'] as never,
       } });
     });
+    // Drawn (tiles and points): what a test or a screenshot waits for.
+    m.once('idle', () => { if (box.current) box.current.dataset.ready = 'true'; });
     return () => m.remove();
   }, [points, province]);
   if (!points.length) return null;

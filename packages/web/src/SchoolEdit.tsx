@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import maplibregl, { type MapLibre } from './maplibre.ts';
-import { wardLinesStyle } from './MiniMap.tsx';
+import { ACTION_COLORS, PointsMap, wardLinesStyle } from './MiniMap.tsx';
 import { CORRECT_SCHOOL, MODERATE_REPORT, PROBLEM_REPORTS, SCHOOL_FOR_EDIT, SCHOOL_HISTORY, SCHOOL_SEARCH, type EditableSchool, type ReportRow } from './workspace-queries.ts';
 
 declare global {
@@ -18,13 +18,32 @@ declare global {
 
 type Status = 'NEW' | 'ACCEPTED' | 'REJECTED';
 
-export function Reports() {
+/** The school where it is stored (grey) and where the parent puts it (orange), on one small map. */
+function ReportMap({ report: r }: { report: ReportRow }) {
   const { t } = useTranslation();
+  const points = [
+    ...(r.schoolLongitude != null ? [{ lng: r.schoolLongitude, lat: r.schoolLatitude!, action: 'UNCHANGED', label: t('fix.storedPoint') }] : []),
+    { lng: r.longitude!, lat: r.latitude!, action: 'CHANGE', label: t('fix.reportedPoint') },
+  ];
+  return (
+    <figure className="ws-figure">
+      <PointsMap points={points} province={r.provinceCode ?? '79'} label={t('fix.reportMapLabel', { name: r.schoolName })} />
+      <figcaption className="hint">
+        {points.map((p) => <span key={p.action} className="legend-dot"><i style={{ background: ACTION_COLORS[p.action] }} /> {p.label}</span>)}
+        {' '}<small>({r.longitude!.toFixed(5)}, {r.latitude!.toFixed(5)})</small>
+      </figcaption>
+    </figure>
+  );
+}
+
+export function Reports() {
+  const { t, i18n } = useTranslation();
   const [status, setStatus] = useState<Status>('NEW');
   const [{ data, error }, refetch] = useQuery<{ problemReports: ReportRow[] }>({ query: PROBLEM_REPORTS, variables: { s: status }, requestPolicy: 'network-only' });
   const [, moderate] = useMutation(MODERATE_REPORT);
   const [editing, setEditing] = useState<ReportRow | null>(null);
   const [rejecting, setRejecting] = useState<string | null>(null);
+  const [mapped, setMapped] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   if (editing) {
@@ -54,7 +73,15 @@ export function Reports() {
             {rows.map((r) => (
               <tr key={r.id} data-testid="report-row">
                 <td>{r.schoolName}</td><td>{t(`fix.kinds.${r.kind}`, { defaultValue: r.kind })}</td>
-                <td>{r.message}{r.longitude != null && <> <small>({r.longitude.toFixed(5)}, {r.latitude!.toFixed(5)})</small></>}
+                <td>{r.message}{r.longitude != null && (
+                  <>
+                    <br /><small data-testid="report-distance">{r.distanceMetres != null ? t('fix.pointAway', { m: r.distanceMetres.toLocaleString(i18n.language) }) : t('fix.pointOnly')}</small>{' '}
+                    <button type="button" className="link" aria-expanded={mapped === r.id} onClick={() => setMapped(mapped === r.id ? null : r.id)} data-testid="report-map-toggle">
+                      {t(mapped === r.id ? 'fix.hideMap' : 'fix.showMap')}
+                    </button>
+                    {mapped === r.id && <ReportMap report={r} />}
+                  </>
+                )}
                   {r.moderatorName && <><br /><small>{t('fix.decidedBy', { name: r.moderatorName, note: r.moderationNote ?? '' })}</small></>}</td>
                 <td>{r.createdAt.slice(0, 16).replace('T', ' ')}</td>
                 <td>

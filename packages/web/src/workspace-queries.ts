@@ -105,7 +105,7 @@ export interface ManagedAccount {
 
 // ——— Corrections and problem reports (SchoolEdit.tsx)
 export const PROBLEM_REPORTS = gql`query Reports($s: ProblemReportStatus) { problemReports(status: $s, first: 100) {
-  id schoolId schoolName status kind message longitude latitude createdAt moderatorName moderationNote } }`;
+  id schoolId schoolName provinceCode status kind message longitude latitude schoolLongitude schoolLatitude distanceMetres createdAt moderatorName moderationNote } }`;
 export const MODERATE_REPORT = gql`mutation Moderate($id: ID!, $d: ProblemReportStatus!, $n: String) { moderateProblemReport(id: $id, decision: $d, note: $n) { id status } }`;
 const EDIT_FIELDS = 'id name officialCode address capacity enrolment phone website version isSynthetic location { longitude latitude } ward { code fullName }';
 export const SCHOOL_FOR_EDIT = gql`query SchoolForEdit($id: ID!) { school(id: $id) { ${EDIT_FIELDS} } }`;
@@ -115,6 +115,7 @@ export const SCHOOL_HISTORY = gql`query SchoolHistory($id: ID!) { schoolHistory(
 export const SCHOOL_SEARCH = gql`query SchoolSearch($t: String!) { search(text: $t, limit: 10) { kind label context school { id } } }`;
 export interface ReportRow {
   id: string; schoolId: string; schoolName: string; status: string; kind: string; message: string; longitude: number | null; latitude: number | null;
+  schoolLongitude: number | null; schoolLatitude: number | null; distanceMetres: number | null; provinceCode: string | null;
   createdAt: string; moderatorName: string | null; moderationNote: string | null;
 }
 export interface EditableSchool {

@@ -189,6 +189,7 @@ builder.queryField('schoolHistory', (t) =>
 interface ReportRow {
   id: string; school_id: string; school_name: string; kind: string; message: string; status: string; created_at: Date;
   lng: number | null; lat: number | null; moderator: string | null; moderated_at: Date | null; moderation_note: string | null;
+  school_lng: number | null; school_lat: number | null; distance: number | null; province_code: string | null;
 }
 const ReportStatus = builder.enumType('ProblemReportStatus', { values: ['NEW', 'ACCEPTED', 'REJECTED'] as const });
 
@@ -198,12 +199,19 @@ const ModeratedReport = builder.objectRef<ReportRow>('ModeratedProblemReport').i
     id: t.exposeID('id'),
     schoolId: t.exposeString('school_id'),
     schoolName: t.exposeString('school_name'),
+    provinceCode: t.string({ nullable: true, description: 'The province of the school\'s ward.', resolve: (r) => r.province_code }),
     kind: t.exposeString('kind'),
     message: t.exposeString('message'),
     status: t.field({ type: ReportStatus, resolve: (r) => r.status as 'NEW' }),
     createdAt: t.string({ resolve: (r) => r.created_at.toISOString() }),
     longitude: t.float({ nullable: true, description: 'Where the parent says the school is.', resolve: (r) => r.lng }),
     latitude: t.float({ nullable: true, resolve: (r) => r.lat }),
+    schoolLongitude: t.float({ nullable: true, description: 'Where the school is stored now (to compare with the report\'s point).', resolve: (r) => r.school_lng }),
+    schoolLatitude: t.float({ nullable: true, resolve: (r) => r.school_lat }),
+    distanceMetres: t.int({
+      nullable: true, description: 'Metres on the ground from where the school is stored to where the report puts it; null without both points.',
+      resolve: (r) => (r.distance === null ? null : Math.round(r.distance)),
+    }),
     moderatorName: t.string({ nullable: true, resolve: (r) => r.moderator }),
     moderatedAt: t.string({ nullable: true, resolve: (r) => r.moderated_at?.toISOString() ?? null }),
     moderationNote: t.string({ nullable: true, resolve: (r) => r.moderation_note }),
@@ -211,7 +219,8 @@ const ModeratedReport = builder.objectRef<ReportRow>('ModeratedProblemReport').i
 });
 
 const REPORT_COLUMNS = sql`r.id, r.school_id, s.name AS school_name, r.kind, r.message, r.status, r.created_at,
-  ST_X(r.location) AS lng, ST_Y(r.location) AS lat, u.display_name AS moderator, r.moderated_at, r.moderation_note`;
+  ST_X(r.location) AS lng, ST_Y(r.location) AS lat, u.display_name AS moderator, r.moderated_at, r.moderation_note,
+  ST_X(s.location) AS school_lng, ST_Y(s.location) AS school_lat, ST_Distance(r.location::geography, s.location::geography) AS distance, w.province_code`;
 const REPORT_FROM = sql`problem_report r JOIN school s ON s.id = r.school_id LEFT JOIN admin_unit w ON w.id = s.ward_id
   LEFT JOIN app_user u ON u.id = r.moderated_by`;
 /** The reports a viewer moderates: of their ward, their province, or all (admins). */
