@@ -7,3 +7,4 @@ export { osmSchoolsKind, inferLevels, coreName, OSM_ATTRIBUTION, type OsmRow } f
 export { wardDemandKind, type DemandRow, type DemandState } from './ward-demand.ts';
 export { accountsKind, accountId, ACCOUNT_COLUMNS, type AccountRow, type AccountState } from './accounts.ts';
 export { resultsKind, RESULT_COLUMNS, type ResultRow, type ResultState } from './results.ts';
+export { admissionCalendarKind, CALENDAR_STEPS, parseDate, type CalendarRow, type CalendarState, type CalendarStep } from './admission-calendar.ts';

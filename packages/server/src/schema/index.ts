@@ -15,5 +15,6 @@ import './api-key.ts';
 import './data-import.ts';
 import './school-admin.ts';
 import './account-admin.ts';
+import './admission-calendar.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
