@@ -57,9 +57,24 @@ describe('the first screen', () => {
       WHERE ward_id = '26740@2025-07-01' AND ownership = 'PUBLIC' AND levels = '{PRIMARY}' ORDER BY id LIMIT 1`);
     const [expected] = await ctx.db.raw.query<{ name: string }>(`SELECT name FROM school WHERE ward_id = '26740@2025-07-01'
       AND ownership = 'PUBLIC' AND 'PRIMARY' = ANY(levels) ORDER BY ST_Distance(location, ST_SetSRID(ST_MakePoint($1, $2), 4326)) LIMIT 1`, [spot!.lng, spot!.lat]);
+    // The Sở's calendar for the admissions that come next (from August, next year's), as an import would store it.
+    const vn = new Date(Date.now() + 7 * 3600_000);
+    const y = vn.getUTCFullYear() + (vn.getUTCMonth() >= 7 ? 1 : 0);
+    await ctx.db.raw.query(`INSERT INTO data_source (id, title, licence, attribution) VALUES ('test-calendar', 'Kế hoạch tuyển sinh (thử)', 'unknown', 'Sở GDĐT (thử)')
+      ON CONFLICT (id) DO NOTHING`);
+    await ctx.db.raw.query(`INSERT INTO admission_calendar_step (province_code, school_year, step, starts_on, ends_on, source_id) VALUES
+      ('79', $1, 'DATA_CONFIRMATION', $2, $3, 'test-calendar'), ('79', $1, 'REGISTRATION_GRADE1', $4, $5, 'test-calendar') ON CONFLICT DO NOTHING`,
+    [`${y}-${y + 1}`, `${y}-02-03`, `${y}-03-03`, `${y}-06-15`, `${y}-06-30`]);
+    const today = vn.toISOString().slice(0, 10);
+    const nextLine = today < `${y}-02-03` ? `Sắp tới: Xác nhận dữ liệu, 03/02/${y} – 03/03/${y}`
+      : today <= `${y}-03-03` ? `Đang diễn ra: Xác nhận dữ liệu, đến hết 03/03/${y}`
+        : today < `${y}-06-15` ? `Sắp tới: Đăng ký lớp 1, 15/06/${y} – 30/06/${y}` : `Đang diễn ra: Đăng ký lớp 1, đến hết 30/06/${y}`;
     await page.evaluate(([lng, lat]) => window.__edugisMap!.jumpTo({ center: [lng!, lat!], zoom: 16 }), [spot!.lng, spot!.lat]);
     await mapIdle();
     await clickMapAt(page, spot!.lng, spot!.lat);
+    await expect.poll(() => page.getByTestId('admission-calendar').innerText(), { timeout: 10_000 }).toContain(`Lịch tuyển sinh năm học ${y}-${y + 1}`);
+    expect(await page.getByTestId('calendar-next').innerText()).toBe(nextLine);
+    expect(await page.getByTestId('admission-calendar').innerText()).toContain('Nguồn: Kế hoạch tuyển sinh (thử)');
     const grade1 = page.getByTestId('grade-1');
     await expect.poll(() => grade1.innerText(), { timeout: 10_000 }).toContain(expected!.name);
     expect(await grade1.innerText()).toMatch(/cách trường \d+ m theo đường chim bay/);

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { FeatureCollection } from 'geojson';
 import { ZONES_AT, type ZonesAtResult } from './queries.ts';
 import { formatDistance, zonesCollection } from './url.ts';
+import { AdmissionCalendar } from './AdmissionCalendar.tsx';
 
 export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number; lat: number; onOpen: (id: string) => void; onClose: () => void; onZones: (fc: FeatureCollection | null) => void }) {
   const { t, i18n } = useTranslation();
@@ -59,6 +60,7 @@ export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number;
               )}
             </section>
           ))}
+          {z.ward && <AdmissionCalendar province={z.ward.provinceCode} />}
         </>
       )}
       <div className="actions">

@@ -57,7 +57,7 @@ export const ZONES_AT = gql`
   query ZonesAt($lng: Float!, $lat: Float!) {
     enrollmentZonesAt(longitude: $lng, latitude: $lat) {
       covered message schoolYear
-      ward { fullName fullNameEn }
+      ward { fullName fullNameEn provinceCode }
       grades {
         entryGrade status explanation
         zones { distanceMeters walkingMinutes zone { id isSynthetic geometry school { id name } } }
@@ -69,7 +69,7 @@ export const ZONES_AT = gql`
 export interface ZonesAtResult {
   enrollmentZonesAt: {
     covered: boolean; message: string | null; schoolYear: string;
-    ward: { fullName: string; fullNameEn: string | null } | null;
+    ward: { fullName: string; fullNameEn: string | null; provinceCode: string } | null;
     grades: { entryGrade: number; status: 'ZONED' | 'NO_ZONE' | 'SEVERAL_ZONES'; explanation: string;
       zones: { distanceMeters: number; walkingMinutes: number; zone: { id: string; isSynthetic: boolean; geometry: Geometry | null; school: { id: string; name: string } } }[];
       nearestCandidates: { distanceMeters: number; walkingMinutes: number; school: { id: string; name: string } }[] }[];
@@ -99,3 +99,13 @@ export const REPORT_PROBLEM = gql`
     reportProblem(schoolId: $schoolId, kind: $kind, message: $message) { id status }
   }
 `;
+
+export const ADMISSION_CALENDAR = gql`
+  query AdmissionCalendar($p: String!, $y: String!) {
+    admissionCalendar(provinceCode: $p, schoolYear: $y) { step startsOn endsOn note state sourceTitle }
+  }
+`;
+export interface CalendarStep {
+  step: 'DATA_CONFIRMATION' | 'REGISTRATION_GRADE1' | 'REGISTRATION_GRADE6' | 'REGISTRATION_GRADE10' | 'RESULTS';
+  startsOn: string; endsOn: string; note: string | null; state: 'UPCOMING' | 'OPEN' | 'PAST'; sourceTitle: string;
+}
