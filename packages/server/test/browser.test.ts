@@ -78,6 +78,9 @@ describe('the first screen', () => {
     const grade1 = page.getByTestId('grade-1');
     await expect.poll(() => grade1.innerText(), { timeout: 10_000 }).toContain(expected!.name);
     expect(await grade1.innerText()).toMatch(/cách trường \d+ m theo đường chim bay/);
+    // How the zone was drawn, in Vietnamese too (the seed's English rule text must not leak into the answer).
+    expect(await grade1.innerText()).toContain('Cách xác định khu vực: mỗi địa chỉ thuộc trường công lập');
+    expect(await grade1.innerText()).not.toContain('Synthetic:');
     expect(await page.getByTestId('zone-panel').innerText()).toContain('Phường Sài Gòn');
     await page.screenshot({ path: `${SHOTS}/zoned.png` });
     await grade1.getByRole('button', { name: expected!.name }).click();
