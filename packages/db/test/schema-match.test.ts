@@ -24,7 +24,8 @@ function expectedType(f: Field): string {
   if (f.kind === 'enum') return f.isList ? `_${f.type}` : f.type;
   const native = f.nativeType?.[0];
   if (f.type === 'DateTime') return native === 'Date' ? 'date' : native === 'Timestamptz' ? 'timestamptz' : 'timestamp';
-  return ({ String: 'text', Int: 'int4', Float: 'float8', Boolean: 'bool', Json: 'jsonb', BigInt: 'int8' } as Record<string, string>)[f.type]!;
+  const base = native === 'SmallInt' ? 'int2' : ({ String: 'text', Int: 'int4', Float: 'float8', Boolean: 'bool', Json: 'jsonb', BigInt: 'int8' } as Record<string, string>)[f.type]!;
+  return f.isList ? `_${base}` : base;
 }
 
 describe('migrated database matches schema.prisma', () => {

@@ -12,7 +12,7 @@ import {
   type ImportData, type ManagedAccount, type OneTimePassword,
 } from './workspace-queries.ts';
 
-const KINDS = ['schools', 'osm-schools', 'results', 'accounts', 'ward-demand', 'admission-calendar'] as const;
+const KINDS = ['schools', 'osm-schools', 'results', 'accounts', 'ward-demand', 'admission-calendar', 'admission-rules'] as const;
 type Kind = typeof KINDS[number];
 export const LEVELS = ['PRESCHOOL', 'PRIMARY', 'LOWER_SECONDARY', 'UPPER_SECONDARY', 'CONTINUING'];
 const ROLES = ['SCHOOL_STAFF', 'PRINCIPAL', 'WARD_STAFF', 'PROVINCE_STAFF', 'PLANNER', 'ADMIN'] as const;

@@ -16,5 +16,6 @@ import './data-import.ts';
 import './school-admin.ts';
 import './account-admin.ts';
 import './admission-calendar.ts';
+import './admission-rules.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
