@@ -271,17 +271,19 @@ async function loadReal(tx: Tx, files: Loaded) {
 
 /** The seed's own import of OpenStreetMap's schools: a fixed id, so two seeds of the same inputs are the same. */
 export const SEED_OSM_IMPORT = 'imp-seed-osm-hcmc-2018';
+/** The seed's own import of the same extract's roads (kind osm-roads): HCMC's road network for distances by road. */
+export const SEED_ROADS_IMPORT = 'imp-seed-roads-hcmc-2018';
 
 /**
  * The real schools of the OSM extract, through the same importer a city uses (kind osm-schools): previewed and
  * committed inside the seed's transaction, recorded as an import by "seed" with the extract's attribution.
  */
-async function importOsmSchools(tx: Tx, dataDir: string) {
+async function importOsm(tx: Tx, dataDir: string, id: string, kind: 'osm-schools' | 'osm-roads') {
   const f = manifest.files.find((m) => m.id === 'osm-hcmc-2018')!;
   const run: RunTransaction = (fn) => fn(tx as unknown as SqlClient);
   const actor = { id: null, name: 'seed' };
   const staged = await stageImport(tx as unknown as SqlClient, run, {
-    id: SEED_OSM_IMPORT, kind: 'osm-schools', upload: { name: f.file.split('/').pop()!, bytes: readFileSync(join(dataDir, f.file)) },
+    id, kind, upload: { name: f.file.split('/').pop()!, bytes: readFileSync(join(dataDir, f.file)) },
     provinceCode: '79', actor, source: { title: f.title, licence: f.licence },
   });
   if (staged.status !== 'PREVIEW') throw new SeedDataError(`Data file ${f.file}: the importer refused it (${staged.errors.map((e) => e.key).join(', ')}).`);
@@ -387,7 +389,10 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
       UPDATE admin_unit u SET search_text = edugis_fold(CASE WHEN u.valid_to IS NOT NULL AND u.level = 'WARD'
         THEN coalesce(u.full_name || ', ' || (SELECT d.full_name FROM admin_unit d WHERE d.id = u.parent_id), u.full_name)
         ELSE u.full_name END)`);
-    if (files && dataDir) await importOsmSchools(tx, dataDir);
+    if (files && dataDir) {
+      await importOsm(tx, dataDir, SEED_OSM_IMPORT, 'osm-schools');
+      await importOsm(tx, dataDir, SEED_ROADS_IMPORT, 'osm-roads');
+    }
     // Synthetic schools only where the real ones do not reach the counts of real life.
     const real = await tx.$queryRaw<{ ward_id: string; levels: string[] }[]>(sql`
       SELECT ward_id, levels::text[] AS levels FROM school WHERE NOT is_synthetic AND ward_id IS NOT NULL`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '@edugis/db/testing';
 import { manifest } from '@edugis/seeds';
 import { migrate } from '../src/migrate.ts';
-import { SEED_OSM_IMPORT, SeedDataError, resolveDataDir, seed, tableCounts, verifyDataDir } from '../src/seed.ts';
+import { SEED_OSM_IMPORT, SEED_ROADS_IMPORT, SeedDataError, resolveDataDir, seed, tableCounts, verifyDataDir } from '../src/seed.ts';
 
 const dataDir = resolveDataDir()!;
 type Db = Awaited<ReturnType<typeof freshDatabase>>;
@@ -144,7 +144,9 @@ describe('seed from the real data directory', () => {
   it('records every source with the manifest\'s checksum and licence', async () => {
     const rows = await db.raw.query<{ id: string; sha256: string; licence: string }>(`SELECT id, sha256, licence FROM data_source WHERE NOT is_synthetic ORDER BY id`);
     // An extract read by the importer is recorded as that import's source, with the file's checksum.
-    const expected = manifest.files.map((f) => ({ id: f.shape.kind === 'pbf' ? `import-${SEED_OSM_IMPORT}` : f.id, sha256: f.sha256, licence: f.licence }));
+    // The OSM extract is read twice, for its schools and for its roads: two imports, two sources of the same file.
+    const expected = manifest.files.flatMap((f) => (f.shape.kind === 'pbf' ? [SEED_OSM_IMPORT, SEED_ROADS_IMPORT].map((i) => `import-${i}`) : [f.id])
+      .map((id) => ({ id, sha256: f.sha256, licence: f.licence })));
     expect(rows).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
   });
 

@@ -118,7 +118,7 @@ function metres(a: { lng: number; lat: number }, b: { lng: number; lat: number }
   return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h));
 }
 
-type OsmItem = { type: 'node' | 'way' | 'relation'; id: number; lat?: number; lon?: number; refs?: number[]; tags?: Record<string, string>; info?: { timestamp?: number } };
+export type OsmItem = { type: 'node' | 'way' | 'relation'; id: number; lat?: number; lon?: number; refs?: number[]; tags?: Record<string, string>; info?: { timestamp?: number } };
 
 /**
  * The reader's stream, with its failures passed on as stream errors: the library throws from _transform (a damaged
@@ -134,7 +134,7 @@ class SafeOsmTransform extends OSMTransform {
 }
 
 /** Every element of a PBF, batch by batch (a malformed file is a badPbf error, not a crash). */
-async function* elements(bytes: Uint8Array, opts: ConstructorParameters<typeof OSMTransform>[0]): AsyncGenerator<OsmItem> {
+export async function* elements(bytes: Uint8Array, opts: ConstructorParameters<typeof OSMTransform>[0]): AsyncGenerator<OsmItem> {
   const stream = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]).pipe(new SafeOsmTransform(opts));
   // pipe() does not forward errors from the source's end: the transform's own errors end the iteration below.
   stream.on('error', () => {});

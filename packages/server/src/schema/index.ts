@@ -17,5 +17,6 @@ import './school-admin.ts';
 import './account-admin.ts';
 import './admission-calendar.ts';
 import './admission-rules.ts';
+import './roads.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
