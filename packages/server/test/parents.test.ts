@@ -67,7 +67,10 @@ describe('enrollmentZonesAt', () => {
     const hanoi = (await gql(server.url, ZONES, { lng: 105.8542, lat: 21.0285 }, 'en')).body.data.enrollmentZonesAt; // Hoàn Kiếm: wards, no zones yet
     expect(hanoi.covered).toBe(true);
     expect(hanoi.grades.map((g: { status: string }) => g.status)).toEqual(['NO_ZONE', 'NO_ZONE']);
-    expect(hanoi.grades[0].explanation).toMatch(/^No grade 1 admission zone for 2026-2027 contains this address\./);
+    // No rule and no zone (and the seed has no schools in Hanoi): said plainly, never an invented zone.
+    expect(hanoi.grades[0].explanation).toBe('2026-2027, grade 1: ward Hoàn Kiếm has not published an admission rule for this address on EduGIS, ' +
+      'and no public school of the level is within 15 km. No admissions calendar for 2026-2027 is on EduGIS yet.');
+    expect(hanoi.grades[0].explanation).not.toMatch(/admission zone/);
   });
 
   it('refuses bad coordinates and unknown school years with clear errors', async () => {

@@ -6,62 +6,22 @@
 // shortens the walk but not the ride; a school or a home far from every road is given the straight line, labelled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, useTestServer } from './support.ts';
+import { FAR_HOME, FOOTWAY, HOME, main, metres, N20, N22, N30, N31, S1, S2, S3, WAYS, worldFixtures } from './road-world.ts';
 
 const server = useTestServer();
 const q = async (query: string, variables: Record<string, unknown> = {}, lang = 'en'): Promise<any> => (await gql(server.url, query, variables, lang)).body;
 const sqlq = <T = any>(text: string, params: unknown[] = []) => server.ctx.db.raw.query<T>(text, params);
+const { loadNetwork, addSchool, addSource } = worldFixtures(sqlq);
 
 const BY_ROAD = `query($lng: Float!, $lat: Float!, $limit: Int) { schoolsByRoad(longitude: $lng, latitude: $lat, level: PRIMARY, limit: $limit) {
   school { id name } measure straightLineMeters walk { measure straightLineReason meters minutes } motorbike { measure straightLineReason meters minutes }
   route(mode: WALK) } }`;
 const NETWORK = `{ roadNetwork(provinceCode: "79") { ways vertices sourceTitle attribution extractDate } }`;
 
-// Metres between two points on the sphere geokdbush uses (R = 6371.0088 km… within a metre of it here).
-const metres = (a: [number, number], b: [number, number]) => {
-  const r = Math.PI / 180;
-  const h = Math.sin(((b[1] - a[1]) * r) / 2) ** 2 + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(((b[0] - a[0]) * r) / 2) ** 2;
-  return 2 * 6371.0088e3 * Math.asin(Math.sqrt(h));
-};
-
-// The hand-made world, around C in Châu Đức.
-const C: [number, number] = [107.26, 10.75];
-const at = (dx: number, dy: number): [number, number] => [Math.round((C[0] + dx) * 1e7) / 1e7, Math.round((C[1] + dy) * 1e7) / 1e7];
-const main = (k: number) => at(k * 0.005, 0); // the main road's nodes, k = -2 … 6 (ids k + 3)
-const HOME = at(0, 0.0005);
-const FAR_HOME = at(-0.01, -0.008); // 885 m south of the main road's west end
-const S1 = at(0.004, 0.004); // behind the river: reached by the spur from the main road's east end
-const S2 = at(0.010, -0.0008); // just south of the main road
-const S3 = at(-0.004, 0.009); // a kilometre from any road
-const N20 = at(0.030, 0.004); const N21 = at(0.017, 0.004); const N22 = S1;
-const N30 = at(0.010, -0.004); const N31 = at(0.030, -0.004);
-type Way = { id: number; nodes: [number, [number, number]][]; oneway?: number; foot?: boolean; motor?: boolean; highway?: string };
-const WAYS: Way[] = [
-  { id: 100, nodes: [-2, -1, 0, 1, 2].map((k) => [k + 3, main(k)]) },
-  { id: 101, nodes: [2, 3, 4, 5, 6].map((k) => [k + 3, main(k)]), oneway: -1 }, // westward only for motor traffic
-  { id: 102, nodes: [[9, main(6)], [20, N20]] },
-  { id: 103, nodes: [[20, N20], [21, N21], [22, N22]], oneway: 1 },
-  { id: 104, nodes: [[5, main(2)], [30, N30], [31, N31], [9, main(6)]] }, // the way round, south
-];
-const FOOTWAY: Way = { id: 105, nodes: [[4, main(1)], [22, N22]], foot: true, motor: false, highway: 'footway' };
-
-async function loadNetwork(id: string, ways: Way[]) {
-  await sqlq(`INSERT INTO road_network (id, province_code, source_id, extract_date, ways, nodes) VALUES ($1, '79', 'test-roads', '2026-12-01', $2, 0)`, [id, ways.length]);
-  for (const w of ways) {
-    await sqlq(`INSERT INTO road_way (network_id, osm_id, highway, name, oneway, foot, motor, node_ids, geom)
-      VALUES ($1, $2, $3, NULL, $4, $5, $6, $7::bigint[], ST_GeomFromText($8, 4326))`, [
-      id, w.id, w.highway ?? 'residential', w.oneway ?? 0, w.foot ?? true, w.motor ?? true, `{${w.nodes.map((n) => n[0]).join(',')}}`,
-      `LINESTRING(${w.nodes.map(([, p]) => `${p[0]} ${p[1]}`).join(', ')})`,
-    ]);
-  }
-  await sqlq(`INSERT INTO road_network_active (province_code, network_id) VALUES ('79', $1) ON CONFLICT (province_code) DO UPDATE SET network_id = EXCLUDED.network_id`, [id]);
-}
-const addSchool = (id: string, p: [number, number]) => sqlq(`INSERT INTO school (id, name, levels, ownership, location, location_confidence, is_synthetic, source_id)
-  VALUES ($1, $2, '{PRIMARY}', 'PUBLIC', ST_SetSRID(ST_MakePoint($3, $4), 4326), 'SYNTHETIC', true, 'test-roads')`, [id, `Trường Tiểu học ${id}`, p[0], p[1]]);
-
 let seeded: string;
 beforeAll(async () => {
   [{ network_id: seeded }] = await sqlq(`SELECT network_id FROM road_network_active WHERE province_code = '79'`);
-  await sqlq(`INSERT INTO data_source (id, title, licence, attribution, is_synthetic) VALUES ('test-roads', 'Hand-made network (test)', 'test', 'EduGIS tests', true)`);
+  await addSource();
   for (const [id, p] of [['test-s1', S1], ['test-s2', S2], ['test-s3', S3]] as const) await addSchool(id, p);
 });
 afterAll(async () => { await sqlq(`UPDATE road_network_active SET network_id = $1 WHERE province_code = '79'`, [seeded]); });

@@ -7,7 +7,7 @@ import { builder } from '../builder.ts';
 import { prisma } from '../db.ts';
 import { userError } from '../errors.ts';
 
-interface StepRow { step: string; starts_on: string; ends_on: string; note: string | null; source_title: string; attribution: string | null }
+export interface StepRow { step: string; starts_on: string; ends_on: string; note: string | null; source_title: string; attribution: string | null }
 
 const AdmissionStep = builder.enumType('AdmissionStep', {
   values: {
@@ -24,9 +24,9 @@ const StepState = builder.enumType('AdmissionStepState', {
 });
 
 /** Today in Vietnam, as YYYY-MM-DD. */
-const todayInVietnam = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+export const todayInVietnam = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 
-const CalendarStepRef = builder.objectRef<StepRow>('AdmissionCalendarStep').implement({
+export const CalendarStepRef = builder.objectRef<StepRow>('AdmissionCalendarStep').implement({
   description: 'One step of a province\'s admissions calendar.',
   fields: (t) => ({
     step: t.field({ type: AdmissionStep, resolve: (r) => r.step as 'RESULTS' }),
@@ -52,12 +52,15 @@ builder.queryField('admissionCalendar', (t) =>
       if (!/^\d{2}$/.test(args.provinceCode)) throw userError(ctx.lang, 'error.invalidProvinceCode', { code: args.provinceCode.slice(0, 20) });
       const y = /^(\d{4})-(\d{4})$/.exec(args.schoolYear);
       if (!y || Number(y[2]) !== Number(y[1]) + 1) throw userError(ctx.lang, 'error.calendarSchoolYear', { year: args.schoolYear.slice(0, 20) });
-      return prisma().$queryRaw<StepRow[]>(sql`
-        SELECT c.step, to_char(c.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(c.ends_on, 'YYYY-MM-DD') AS ends_on, c.note,
-               d.title AS source_title, d.attribution
-        FROM admission_calendar_step c JOIN data_source d ON d.id = c.source_id
-        WHERE c.province_code = ${args.provinceCode} AND c.school_year = ${args.schoolYear}
-        ORDER BY c.starts_on, c.step`);
+      return calendarOf(args.provinceCode, args.schoolYear);
     },
   }),
 );
+
+/** A province's calendar steps for a school year, in date order. */
+export const calendarOf = (provinceCode: string, schoolYear: string) => prisma().$queryRaw<StepRow[]>(sql`
+  SELECT c.step, to_char(c.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(c.ends_on, 'YYYY-MM-DD') AS ends_on, c.note,
+         d.title AS source_title, d.attribution
+  FROM admission_calendar_step c JOIN data_source d ON d.id = c.source_id
+  WHERE c.province_code = ${provinceCode} AND c.school_year = ${schoolYear}
+  ORDER BY c.starts_on, c.step`);

@@ -6,6 +6,8 @@ import { userError } from '../errors.ts';
 import { translator, type Lang } from '../i18n.ts';
 import { checkPoint, walkingMinutes } from './geo-args.ts';
 import { NearbySchool, nearestOf } from './school.ts';
+import { admissionAt, AdmissionAnswerRef, type AdmissionAnswer } from './admission-answer.ts';
+import { roadGraph } from '../routing.ts';
 
 const ENTRY_LEVEL: Record<number, string> = { 1: 'PRIMARY', 6: 'LOWER_SECONDARY', 10: 'UPPER_SECONDARY' };
 // The seed's derived zones (seeds/src/index.ts); matched by its start, as the seed's wording has grown before.
@@ -33,7 +35,7 @@ const ZoningStatus = builder.enumType('ZoningStatus', {
 });
 
 interface ZoneMatch { zone: { id: string; schoolId: string; rule: string; isSynthetic: boolean; entryGrade: number; schoolYear: string }; distanceMeters: number }
-interface GradeZoning { entryGrade: number; status: 'ZONED' | 'NO_ZONE' | 'SEVERAL_ZONES'; zones: ZoneMatch[]; nearestCandidates: Awaited<ReturnType<typeof nearestOf>>; explanation: string }
+interface GradeZoning { entryGrade: number; status: 'ZONED' | 'NO_ZONE' | 'SEVERAL_ZONES'; zones: ZoneMatch[]; nearestCandidates: Awaited<ReturnType<typeof nearestOf>>; explanation: string; admission: AdmissionAnswer }
 
 const ZoneMatchRef = builder.objectRef<ZoneMatch>('ZoneMatch').implement({
   fields: (t) => ({
@@ -48,7 +50,8 @@ const GradeZoningRef = builder.objectRef<GradeZoning>('GradeZoning').implement({
     status: t.expose('status', { type: ZoningStatus }),
     zones: t.field({ type: [ZoneMatchRef], resolve: (g) => g.zones }),
     nearestCandidates: t.field({ type: [NearbySchool], description: 'When no zone or several zones contain the point: the nearest public schools of the level.', resolve: (g) => g.nearestCandidates }),
-    explanation: t.exposeString('explanation', { description: 'Plain-language explanation in the request\'s language, fit for screen readers and sharing.' }),
+    explanation: t.exposeString('explanation', { description: 'Plain-language explanation in the request\'s language, fit for screen readers and sharing: the published rules\' answer first (or plainly that there is none), then the illustrative zone.' }),
+    admission: t.field({ type: AdmissionAnswerRef, description: 'The answer from the published admission rules (quota, distance by road, calendar, next year); the zones above are illustrations.', resolve: (g) => g.admission }),
   }),
 });
 const ZoneLookup = builder.objectRef<{ covered: boolean; message: string | null; wardId: string | null; schoolYear: string; grades: GradeZoning[] }>('ZoneLookup').implement({
@@ -96,11 +99,15 @@ builder.queryField('enrollmentZonesAt', (t) =>
     resolve: async (_root, args, ctx) => {
       const point = checkPoint(ctx.lang, args.longitude, args.latitude);
       const tr = translator(ctx.lang);
-      const { years, grade10Years } = await knownZoneYears();
+      const zoneYears = await knownZoneYears();
+      const ruleYears = await prisma().$queryRaw<{ school_year: string; grade: number }[]>(sql`SELECT DISTINCT school_year, grade::int AS grade FROM admission_rule`);
+      const years = [...new Set([...zoneYears.years, ...ruleYears.map((r) => r.school_year)])].sort();
+      const grade10Years = new Set([...zoneYears.grade10Years, ...ruleYears.filter((r) => r.grade === 10).map((r) => r.school_year)]);
       const year = args.schoolYear ?? years.at(-1) ?? '';
       if (!years.includes(year)) throw userError(ctx.lang, 'error.unknownSchoolYear', { year: year.slice(0, 20), known: years.join(', ') });
       const [wardId] = await spatial().adminUnit.containing({ point, where: sql`t.level = 'WARD' AND t.valid_to IS NULL` });
-      if (!wardId) return { covered: false, message: tr('zone.outside') as string, wardId: null, schoolYear: year, grades: [] };
+      const ward = wardId ? await prisma().adminUnit.findUnique({ where: { id: wardId }, select: { code: true, name: true, provinceCode: true } }) : null;
+      if (!wardId || !ward) return { covered: false, message: tr('zone.outside') as string, wardId: null, schoolYear: year, grades: [] };
 
       const zoneIds = await spatial().enrollmentZone.containing({ point, where: sql`t.school_year = ${year}` });
       const zones = await prisma().enrollmentZone.findMany({ where: { id: { in: zoneIds } }, include: { school: true }, orderBy: { id: 'asc' } });
@@ -108,7 +115,9 @@ builder.queryField('enrollmentZonesAt', (t) =>
       const grades = grade10Years.has(year) ? [1, 6, 10] : [1, 6];
 
       const out: GradeZoning[] = [];
+      const graph = await roadGraph(ward.provinceCode);
       for (const grade of grades) {
+        const admission = await admissionAt({ point, ward }, year, grade, ctx.lang, { graph });
         const matches = zones.filter((z) => z.entryGrade === grade).map((z) => ({ zone: z, distanceMeters: dist.get(z.schoolId) ?? 0 }));
         const status = matches.length === 1 ? 'ZONED' : matches.length === 0 ? 'NO_ZONE' : 'SEVERAL_ZONES';
         const nearestCandidates = status === 'ZONED' ? [] : await nearestOf(point, { level: ENTRY_LEVEL[grade]!, limit: 3, publicOnly: true });
@@ -130,7 +139,9 @@ builder.queryField('enrollmentZonesAt', (t) =>
           lines.push(tr('zone.rule', { rule: VORONOI_RULE.test(rule) ? tr('zone.ruleVoronoi') : rule }) as string);
           if (matches.some((m) => m.zone.isSynthetic)) lines.push(tr('zone.synthetic') as string);
         }
-        out.push({ entryGrade: grade, status, zones: matches, nearestCandidates, explanation: lines.join(' ') });
+        // The rules' answer first; a drawn zone after it, as the illustration it is.
+        const explanation = [admission.explanation, ...(matches.length ? [tr('admission.illustrative') as string, ...lines] : [])].join(' ');
+        out.push({ entryGrade: grade, status, zones: matches, nearestCandidates, explanation, admission });
       }
       return { covered: true, message: null, wardId, schoolYear: year, grades: out };
     },
