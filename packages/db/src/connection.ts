@@ -197,6 +197,9 @@ export async function openPostgres(databaseUrl: string, opts: PostgresOptions = 
       // A session lock needs one connection for its whole life: a dedicated client, not the pool's next one.
       const client = await pool.connect();
       try {
+        // Waiting for the holder (another process seeding, which takes as long as it takes) is not a runaway
+        // statement: no statement_timeout for the wait on this dedicated client.
+        await client.query('SET statement_timeout = 0');
         await client.query('SELECT pg_advisory_lock($1)', [key]);
         try {
           return await fn();
@@ -204,6 +207,7 @@ export async function openPostgres(databaseUrl: string, opts: PostgresOptions = 
           await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
         }
       } finally {
+        await client.query('RESET statement_timeout').catch(() => {});
         client.release();
       }
     },

@@ -18,5 +18,6 @@ import './account-admin.ts';
 import './admission-calendar.ts';
 import './admission-rules.ts';
 import './roads.ts';
+import './placement.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
