@@ -13,6 +13,7 @@ export interface PageMap {
   jumpTo(o: { center: [number, number]; zoom: number }): void;
   project(p: [number, number]): { x: number; y: number };
   getZoom(): number;
+  queryRenderedFeatures(geometry: undefined, o: { layers: string[] }): unknown[];
 }
 declare global {
   interface Window {

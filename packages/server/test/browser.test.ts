@@ -96,4 +96,31 @@ describe('the first screen', () => {
     expect(await page.getByTestId('school-details').innerText()).not.toMatch(/Dữ liệu/);
     await page.screenshot({ path: `${SHOTS}/english.png` });
   });
+
+  it('shows a parent the school the published rules give, the road route drawn on the map, the quota and the calendar', async () => {
+    // The ward publishes its rule for next year's intake: a public primary school of Phường Sài Gòn takes the whole ward.
+    const [school] = await ctx.db.raw.query<{ id: string; name: string; lng: number; lat: number }>(`SELECT id, name, ST_X(location) lng, ST_Y(location) lat FROM school
+      WHERE ward_id = '26740@2025-07-01' AND ownership = 'PUBLIC' AND levels = '{PRIMARY}' ORDER BY id DESC LIMIT 1`);
+    await ctx.db.raw.query(`INSERT INTO data_source (id, title, licence, attribution) VALUES ('test-rules', 'Kế hoạch tuyển sinh phường Sài Gòn (thử)', 'unknown', 'UBND phường (thử)')
+      ON CONFLICT (id) DO NOTHING`);
+    await ctx.db.raw.query(`INSERT INTO admission_rule (school_id, school_year, grade, province_code, method, quota_places, quota_classes, areas, source_id)
+      VALUES ($1, '2027-2028', 1, '79', 'AREA_LIST', 105, 3, '[{"kind": "WARD", "ward": "26740"}]', 'test-rules')`, [school!.id]);
+    await page.keyboard.press('Escape');
+    const spot = { lng: school!.lng + 0.004, lat: school!.lat + 0.002 }; // some 500 m away, in the same ward
+    await page.evaluate(([lng, lat]) => window.__edugisMap!.jumpTo({ center: [lng!, lat!], zoom: 15 }), [spot.lng, spot.lat]);
+    await mapIdle();
+    await clickMapAt(page, spot.lng, spot.lat);
+    const rules = page.getByTestId('rules-1');
+    await expect.poll(() => rules.innerText(), { timeout: 15_000 }).toContain(school!.name);
+    expect(await rules.innerText()).toContain('Quota: 105 pupils (3 classes)');
+    expect(await rules.innerText()).toMatch(/\d+ m by road · \d+ min on foot · \d+ min by motorbike|[\d.]+ km by road · \d+ min on foot/);
+    expect(await page.getByTestId('grade-1').innerText()).toContain('this address is in the admission area of');
+    await expect.poll(() => page.getByTestId('admission-calendar').innerText(), { timeout: 10_000 }).toContain('2027-2028');
+    // The route is on the map, drawn along the streets from the home to the school.
+    await mapIdle();
+    const drawn = await page.evaluate(() => window.__edugisMap!.queryRenderedFeatures(undefined, { layers: ['route-line'] }).length);
+    expect(drawn).toBeGreaterThan(0);
+    expect(await page.getByTestId('legend').innerText()).toContain('Route to the school (OpenStreetMap)');
+    await page.screenshot({ path: `${SHOTS}/rules-route.png` });
+  });
 });

@@ -19,7 +19,10 @@ export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number;
   useEffect(() => {
     const z = data?.enrollmentZonesAt;
     if (!z?.covered) return onZones(null);
-    onZones(zonesCollection(z.grades.flatMap((g) => g.zones.map((m) => ({ entryGrade: g.entryGrade, geometry: m.zone.geometry })))));
+    onZones(zonesCollection(
+      z.grades.flatMap((g) => g.zones.map((m) => ({ entryGrade: g.entryGrade, geometry: m.zone.geometry }))),
+      z.grades.map((g) => ({ entryGrade: g.entryGrade, geometry: g.admission.placed?.route ?? null })),
+    ));
   }, [data]); // eslint-disable-line react-hooks/exhaustive-deps
   if (fetching && !data) return <p>{t('loading')}</p>;
   if (error || !data) return <p role="alert">{error?.graphQLErrors[0]?.message ?? t('loadError')}</p>;
@@ -36,6 +39,21 @@ export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number;
           {z.grades.map((g) => (
             <section key={g.entryGrade} data-testid={`grade-${g.entryGrade}`}>
               <h3>{t('entryGrade', { grade: g.entryGrade })}</h3>
+              {g.admission.placed && (
+                <div className="by-rules" data-testid={`rules-${g.entryGrade}`}>
+                  <p className="muted">{t('byRules')}</p>
+                  <p>
+                    <button type="button" className="link" onClick={() => onOpen(g.admission.placed!.school.id)}>{g.admission.placed.school.name}</button>
+                    {g.admission.placed.area && <span className="muted"> · {g.admission.placed.area}</span>}
+                  </p>
+                  <p>{g.admission.placed.walk.measure === 'ROAD'
+                    ? t('byRoad', { distance: formatDistance(g.admission.placed.walk.meters, t), walk: g.admission.placed.walk.minutes, ride: g.admission.placed.motorbike.minutes })
+                    : t('byStraightLine', { distance: formatDistance(g.admission.placed.walk.meters, t) })}</p>
+                  <p>{g.admission.placed.quotaClasses
+                    ? t('quotaClasses', { places: g.admission.placed.quotaPlaces, classes: g.admission.placed.quotaClasses })
+                    : t('quota', { places: g.admission.placed.quotaPlaces })}</p>
+                </div>
+              )}
               <ul>
                 {g.zones.map((m) => (
                   <li key={m.zone.school.id}>

@@ -30,8 +30,9 @@ export const layers: LayerSpecification[] = [
   // The dashboard's choropleth: each ward's value is set as feature-state; wards without one stay transparent.
   { id: 'wards-choropleth', type: 'fill', source: 'wards', 'source-layer': 'wards', paint: { 'fill-color': 'rgba(0,0,0,0)', 'fill-opacity': 0 } },
   { id: 'wards-line', type: 'line', source: 'wards', 'source-layer': 'wards', paint: { 'line-color': '#6b7280', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.5, 14, 1.5] } },
-  { id: 'zone-fill', type: 'fill', source: 'zone', paint: { 'fill-color': '#0f4c81', 'fill-opacity': 0.15 } },
-  { id: 'zone-line', type: 'line', source: 'zone', paint: { 'line-color': '#0f4c81', 'line-width': 2.5, 'line-dasharray': [2, 1] } },
+  { id: 'zone-fill', type: 'fill', source: 'zone', filter: ['!=', ['get', 'kind'], 'route'], paint: { 'fill-color': '#0f4c81', 'fill-opacity': 0.15 } },
+  { id: 'zone-line', type: 'line', source: 'zone', filter: ['!=', ['get', 'kind'], 'route'], paint: { 'line-color': '#0f4c81', 'line-width': 2.5, 'line-dasharray': [2, 1] } },
+  { id: 'route-line', type: 'line', source: 'zone', filter: ['==', ['get', 'kind'], 'route'], layout: { 'line-join': 'round', 'line-cap': 'round' }, paint: { 'line-color': '#c2410c', 'line-width': 4, 'line-opacity': 0.85 } },
   {
     id: 'clusters',
     type: 'circle',

@@ -62,6 +62,7 @@ export const ZONES_AT = gql`
         entryGrade status explanation
         zones { distanceMeters walkingMinutes zone { id isSynthetic geometry school { id name } } }
         nearestCandidates { distanceMeters walkingMinutes school { id name } }
+        admission { status placed { school { id name } area quotaPlaces quotaClasses walk { measure meters minutes } motorbike { minutes } route } }
       }
     }
   }
@@ -72,7 +73,9 @@ export interface ZonesAtResult {
     ward: { fullName: string; fullNameEn: string | null; provinceCode: string } | null;
     grades: { entryGrade: number; status: 'ZONED' | 'NO_ZONE' | 'SEVERAL_ZONES'; explanation: string;
       zones: { distanceMeters: number; walkingMinutes: number; zone: { id: string; isSynthetic: boolean; geometry: Geometry | null; school: { id: string; name: string } } }[];
-      nearestCandidates: { distanceMeters: number; walkingMinutes: number; school: { id: string; name: string } }[] }[];
+      nearestCandidates: { distanceMeters: number; walkingMinutes: number; school: { id: string; name: string } }[];
+      admission: { status: string; placed: null | { school: { id: string; name: string }; area: string | null; quotaPlaces: number; quotaClasses: number | null;
+        walk: { measure: 'ROAD' | 'STRAIGHT_LINE'; meters: number; minutes: number }; motorbike: { minutes: number }; route: Geometry | null } } }[];
   };
 }
 

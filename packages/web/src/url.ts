@@ -58,10 +58,14 @@ export function matches(s: SchoolPoint, f: Filters): boolean {
 }
 
 /** Zones with their entry grade as one FeatureCollection for the map (zones without geometry are left out). */
-export function zonesCollection(zones: { entryGrade: number; geometry: Geometry | null }[]): FeatureCollection {
+/** The zones drawn for a place, and the road routes to the schools the rules place it at (kind "route"). */
+export function zonesCollection(zones: { entryGrade: number; geometry: Geometry | null }[], routes: { entryGrade: number; geometry: Geometry | null }[] = []): FeatureCollection {
   return {
     type: 'FeatureCollection',
-    features: zones.filter((z) => z.geometry).map((z) => ({ type: 'Feature', properties: { entryGrade: z.entryGrade }, geometry: z.geometry! })),
+    features: [
+      ...zones.filter((z) => z.geometry).map((z) => ({ type: 'Feature' as const, properties: { entryGrade: z.entryGrade, kind: 'zone' }, geometry: z.geometry! })),
+      ...routes.filter((r) => r.geometry).map((r) => ({ type: 'Feature' as const, properties: { entryGrade: r.entryGrade, kind: 'route' }, geometry: r.geometry! })),
+    ],
   };
 }
 
