@@ -15,6 +15,7 @@ import { schema } from '../src/index.ts';
 import { setDatabase } from '../src/db.ts';
 import { anonymousContext } from '../src/auth.ts';
 import { legsFrom, roadGraph, snap, type RoadGraph } from '../src/routing.ts';
+import { simulatePlacement, type PlacementSchool } from '../src/placement.ts';
 import { benchDatabase, pct } from './support.ts';
 
 const N = Number(process.env.BENCH_N ?? 100);
@@ -108,6 +109,22 @@ try {
   }
   const s2 = (performance.now() - t) / 1000;
   console.log(`2. ${wards.length} ward points × schools within 10 km, on foot and by motorbike: ${pairs} distances (${road} by road) in ${s2.toFixed(1)} s`);
+
+  // 3. A whole placement run for grade 1: every primary school of HCMC by distance (places = a fifth of its
+  // capacity, or 100), SYNTHETIC demand per ward (1.05 × the places of its own schools, at least 20), the
+  // distances by road from each ward's point to its 40 nearest schools, then min-cost-flow.
+  const primary = schools.filter((x) => x.levels.includes('PRIMARY'));
+  const caps = new Map((await db.raw.query<{ id: string; capacity: number | null; ward: string }>(
+    `SELECT s.id, s.capacity, w.code AS ward FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE s.id = ANY ($1)`, [primary.map((x) => x.id)])).map((r) => [r.id, r]));
+  const ps: PlacementSchool[] = primary.map((x) => ({ id: x.id, name: x.id, at: [x.lng, x.lat], places: Math.round((caps.get(x.id)?.capacity ?? 500) / 5), capKm: null, capMetric: null, listed: new Set(), distanceRule: true, added: false }));
+  const own = new Map<string, number>();
+  for (const x of ps) { const w = caps.get(x.id)!.ward; own.set(w, (own.get(w) ?? 0) + x.places); }
+  const areas = wards.map((w) => ({ code: w.code, name: w.code, at: [w.lng, w.lat] as [number, number], children: Math.max(20, Math.round((own.get(w.code) ?? 0) * 1.05)) }));
+  const runs: number[] = [];
+  let last = simulatePlacement(g, ps, areas);
+  for (let i = 0; i < 3; i++) { t = performance.now(); last = simulatePlacement(g, ps, areas); runs.push((performance.now() - t) / 1000); }
+  console.log(`3. placement, grade 1: ${areas.length} wards, ${ps.length} schools, ${last.children} children (synthetic demand): ${last.placed} placed, ${last.unplaced} unplaced, ` +
+    `mean ${Math.round(last.meanMeters ?? 0)} m by road; median of 3 runs ${pct(runs, 0.5).toFixed(1)} s`);
 } finally {
   await drop();
 }

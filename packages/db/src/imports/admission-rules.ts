@@ -337,7 +337,7 @@ async function plan(client: SqlClient, rows: RuleRow[], ctx: ImportContext) {
       const gaps = await uncoveredWards(client, ctx.province.code, grade, after.filter((a) => a.school_year === year && a.grade === grade));
       if (gaps.length) warnings.push({ key: 'wardsUncovered', values: { n: gaps.length, grade, year, names: gaps.slice(0, 5).map((g) => g.name).join(', ') } });
     }
-    if (valid.some((v) => v.r.areas.some((a) => a.kind === 'STREET'))) warnings.push({ key: 'streetsUnchecked', values: {} });
+    warnings.push(...await streetWarnings(client, ctx.province.code, valid.map((v) => v.r)));
   }
   errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   const items: PlanItem<RuleState, RuleRow>[] = valid.map(({ r, s, state }) => {
@@ -353,6 +353,27 @@ async function plan(client: SqlClient, rows: RuleRow[], ctx: ImportContext) {
   });
   return { items, errors, warnings };
 }
+/** "Đường Lê Lợi", "đường Lê Lợi" and "Lê Lợi" are the same street. */
+const streetKey = (name: string) => fold(name).replace(/^(duong|pho|hem)\s+/, '');
+/**
+ * Streets the road network does not have in their ward, each named by row (a warning, not an error: the network is
+ * an extract of a given date and a new street may be missing from it); one warning when no network is loaded.
+ */
+async function streetWarnings(client: SqlClient, provinceCode: string, rows: RuleRow[]): Promise<Issue[]> {
+  const streets = rows.flatMap((r) => r.areas.filter((a) => a.kind === 'STREET'));
+  if (!streets.length) return [];
+  const [net] = await client.$queryRaw<{ network_id: string; extract_date: string | null }[]>(sql`
+    SELECT a.network_id, to_char(n.extract_date, 'YYYY-MM-DD') AS extract_date FROM road_network_active a JOIN road_network n ON n.id = a.network_id
+    WHERE a.province_code = ${provinceCode}`);
+  if (!net) return [{ key: 'streetsUnchecked', values: {} }];
+  const known = await client.$queryRaw<{ ward: string; name: string }[]>(sql`
+    SELECT DISTINCT u.code AS ward, w.name FROM admin_unit u JOIN road_way w ON w.network_id = ${net.network_id} AND w.name IS NOT NULL AND ST_Intersects(w.geom, u.boundary)
+    WHERE u.level = 'WARD' AND u.valid_to IS NULL AND u.code = ANY (${[...new Set(streets.map((a) => a.ward))]}::text[])`);
+  const have = new Set(known.map((k) => `${k.ward}|${streetKey(k.name)}`));
+  return streets.filter((a) => !have.has(`${a.ward}|${streetKey(a.name!)}`))
+    .map((a) => ({ key: 'unknownStreet', row: a.row, values: { street: a.name!, ward: a.ward, date: net.extract_date ?? '?' } }));
+}
+
 const nameOf = async (client: SqlClient, id: string) =>
   (await client.$queryRaw<{ name: string }[]>(sql`SELECT name FROM school WHERE id = ${id}`))[0]?.name ?? id;
 
