@@ -214,4 +214,37 @@ describe('the ward maturity dashboard', () => {
       for (const r of before) await b.ctx.db.raw.query(`UPDATE admin_unit SET full_name = $1 WHERE code = $2 AND valid_to IS NULL`, [r.full_name, r.code]);
     }
   });
+
+  it('lets a planner run the placement simulation: the rules as they are beside a scenario, and the difference', async () => {
+    // Two THCS of Phường Sài Gòn publish grade-6 quotas of 100 and 80; Sài Gòn and Tân Định have 400 and 600
+    // children of THCS age (100 and 150 entering): 250 children for 180 places.
+    const sql = (text: string, params: unknown[] = []) => b.ctx.db.raw.query(text, params);
+    await sql(`INSERT INTO data_source (id, title, licence, attribution) VALUES ('test-sim', 'Kế hoạch tuyển sinh (thử)', 'unknown', 'UBND (thử)') ON CONFLICT DO NOTHING`);
+    await sql(`INSERT INTO admission_rule (school_id, school_year, grade, province_code, method, quota_places, source_id) VALUES
+      ('syn-26740-lower_secondary-1', '2027-2028', 6, '79', 'NEAREST_BY_DISTANCE', 100, 'test-sim'),
+      ('syn-26740-lower_secondary-2', '2027-2028', 6, '79', 'NEAREST_BY_DISTANCE', 80, 'test-sim')`);
+    await sql(`INSERT INTO ward_demand (ward_id, level, school_year, children, source) VALUES
+      ('26740@2025-07-01', 'LOWER_SECONDARY', '2027-2028', 400, 'thử'), ('26737@2025-07-01', 'LOWER_SECONDARY', '2027-2028', 600, 'thử')`);
+    const { page } = await openDashboard();
+    await page.getByTestId('dash-simulate').click();
+    await expect.poll(() => page.getByTestId('sim-year').inputValue()).toBe('2027-2028');
+    await page.getByTestId('sim-grade').selectOption('6');
+    await page.getByTestId('sim-run').click();
+    const totals = page.getByTestId('sim-totals');
+    await expect.poll(() => totals.innerText(), { timeout: 20_000 }).toContain('Số trẻ\t250\t250');
+    expect(await totals.innerText()).toContain('Được xếp chỗ\t180\t180');
+    expect(await totals.innerText()).toContain('Chưa có chỗ\t70\t70');
+    // The scenario: THCS Sài Gòn 2 takes 200 instead of 80; everyone is placed.
+    await page.getByTestId('sim-quota-school').selectOption('syn-26740-lower_secondary-2');
+    await page.getByTestId('sim-quota').fill('200');
+    await page.getByTestId('sim-run').click();
+    await expect.poll(() => totals.innerText(), { timeout: 20_000 }).toContain('Chưa có chỗ\t70\t0');
+    expect(await totals.innerText()).toContain('Được xếp chỗ\t180\t250');
+    const row = page.locator('[data-testid=sim-schools] tr[data-id="syn-26740-lower_secondary-2"]');
+    expect(await row.innerText()).toMatch(/80\t80\t200\t\d+\t\+\d+/);
+    expect(await page.getByTestId('dash-placement').innerText()).toContain('Số trẻ vào lớp 6 = số trẻ trong độ tuổi THCS đã nạp (2027-2028) ÷ 4 khối lớp.');
+    expect(await page.getByTestId('dash-placement').innerText()).toContain('© OpenStreetMap contributors');
+    await page.screenshot({ path: `${SHOTS}/placement.png` });
+    await page.close();
+  });
 });

@@ -4,6 +4,7 @@
 // results only, except for signed-in staff who ask to include the results in progress within their scope.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { gql, useClient, useQuery } from 'urql';
+import { Placement } from './Placement.tsx';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import Papa from 'papaparse';
@@ -133,6 +134,7 @@ export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose 
   const [ward, setWard] = useState<string | null>(null);
   const [picked, setPicked] = useState<string[]>([]);
   const [comparing, setComparing] = useState(false);
+  const [simulating, setSimulating] = useState(false);
   const y = year ?? years[0] ?? null;
   const vars = { y, p: province, l: level || null, o: ownership || null, d: drafts || null };
   const [{ data, fetching, error }] = useQuery<{ maturityByUnit: Row[] }>({ query: BY_UNIT, variables: vars, pause: !y });
@@ -227,6 +229,7 @@ export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose 
     download(`edugis-cds-${province}-${y}-${metric}${drafts ? '-gom-chua-cong-bo' : ''}.geojson`, 'application/geo+json', JSON.stringify(fc));
   };
 
+  if (simulating) return <Placement province={province} onBack={() => setSimulating(false)} />;
   if (comparing && picked.length >= 2) {
     return <CompareWards province={province} drafts={drafts} codes={picked} years={years} level={level} ownership={ownership} onBack={() => setComparing(false)} />;
   }
@@ -300,7 +303,8 @@ export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose 
       <p className="dash-compare">
         <button type="button" disabled={picked.length < 2} onClick={() => setComparing(true)} data-testid="dash-compare">
           {t('dash.compare', { n: picked.length, max: MAX_PICK })}
-        </button>
+        </button>{' '}
+        <button type="button" onClick={() => setSimulating(true)} data-testid="dash-simulate">{t('dash.sim.open')}</button>
       </p>
       {former ? <FormerTable data={fd?.maturityByFormerUnit} error={formerError?.graphQLErrors[0]?.message ?? formerError?.message} metric={metric} /> : (
       <table className="ws-table dash-table" data-testid="dash-table">

@@ -159,3 +159,14 @@ builder.queryField('admissionRuleCheck', (t) =>
     },
   }),
 );
+
+builder.queryField('admissionRuleYears', (t) =>
+  t.stringList({
+    description: 'The school years with admission rules in a province, oldest first (what placementSimulation can be asked for).',
+    args: { provinceCode: t.arg.string({ required: true }) },
+    resolve: async (_r, a, ctx) => {
+      if (!/^\d{2}$/.test(a.provinceCode)) throw userError(ctx.lang, 'error.invalidProvinceCode', { code: a.provinceCode.slice(0, 20) });
+      return (await prisma().$queryRaw<{ y: string }[]>(sql`SELECT DISTINCT school_year AS y FROM admission_rule WHERE province_code = ${a.provinceCode} ORDER BY 1`)).map((r) => r.y);
+    },
+  }),
+);
