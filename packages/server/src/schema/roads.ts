@@ -74,15 +74,15 @@ export function routeGeometry(leg: Leg): LineString | null {
   return { type: 'LineString', coordinates: coords };
 }
 
-/** Candidates by straight line (three times as many as asked, at least 30, within 15 km), then ordered by road on foot. */
+/** Candidates by straight line (three times as many as asked, at least 10, within 15 km), then ordered by road on foot. */
 export async function schoolsByRoad(point: [number, number], opts: { level: string; limit: number; publicOnly?: boolean; graph?: RoadGraph | null }): Promise<RoadSchool[]> {
-  const k = Math.max(30, opts.limit * 3);
+  const k = Math.max(10, opts.limit * 3);
   const near = await prisma().$queryRaw<{ id: string; name: string; lng: number; lat: number; m: number }[]>(sql`
     WITH p AS (SELECT ST_SetSRID(ST_MakePoint(${point[0]}::float8, ${point[1]}::float8), 4326) AS g)
     SELECT s.id, s.name, ST_X(s.location) AS lng, ST_Y(s.location) AS lat, ST_Distance(s.location::geography, p.g::geography) AS m
     FROM school s, p
     WHERE s.location IS NOT NULL AND ${opts.level}::"SchoolLevel" = ANY (s.levels) ${opts.publicOnly ? sql`AND s.ownership = 'PUBLIC'` : sql``}
-      AND ST_DWithin(s.location::geography, p.g::geography, 15000)
+      AND s.location && ST_Expand(p.g, 0.15) AND ST_DWithin(s.location::geography, p.g::geography, 15000)
     ORDER BY s.location <-> p.g LIMIT ${k}::int`);
   const graph = opts.graph !== undefined ? opts.graph : await provinceAt(point).then((code) => (code ? roadGraph(code) : null));
   const targets = near.map((s) => ({ id: s.id, at: [s.lng, s.lat] as [number, number] }));
