@@ -140,8 +140,11 @@ const straight = (a: [number, number], b: [number, number], mode: TravelMode, re
  * Road distance and time from one point to each target, in one search that stops when every target is settled
  * (or `maxMeters` is passed: the targets beyond are reported as NO_ROUTE straight lines).
  */
-export function legsFrom(g: RoadGraph | null, mode: TravelMode, from: [number, number], targets: { id: string; at: [number, number] }[], maxMeters = 60_000): Map<string, Leg> {
+export function legsFrom(g: RoadGraph | null, mode: TravelMode, from: [number, number], targets: { id: string; at: [number, number] }[], maxMeters = 60_000,
+  /** Stop once this many targets are settled: they are the nearest by road (the rest are left as NO_ROUTE straight lines). */
+  stopAfter = Infinity): Map<string, Leg> {
   const out = new Map<string, Leg>();
+  if (!targets.length) return out;
   if (!g) { for (const t of targets) out.set(t.id, straight(from, t.at, mode, 'NO_NETWORK')); return out; }
   const home = snap(g, mode, from);
   if (!home) { for (const t of targets) out.set(t.id, straight(from, t.at, mode, 'HOME_OFF_NETWORK')); return out; }
@@ -158,7 +161,8 @@ export function legsFrom(g: RoadGraph | null, mode: TravelMode, from: [number, n
   dist[home.v] = 0;
   queue.push(home.v, 0);
   let left = want.size;
-  while (queue.length && left > 0) {
+  let settled = 0;
+  while (queue.length && left > 0 && settled < stopAfter) {
     const d = queue.peekValue()!;
     const v = queue.pop()!;
     if (d > dist[v]!) continue;
@@ -166,6 +170,7 @@ export function legsFrom(g: RoadGraph | null, mode: TravelMode, from: [number, n
     const here = want.get(v);
     if (here) {
       left--;
+      settled += here.length;
       for (const t of here) {
         const meters = home.meters + d + t.meters;
         out.set(t.id, {
@@ -187,6 +192,16 @@ export function legsFrom(g: RoadGraph | null, mode: TravelMode, from: [number, n
   }
   for (const t of targets) if (!out.has(t.id)) out.set(t.id, straight(from, t.at, mode, 'NO_ROUTE'));
   return out;
+}
+
+/**
+ * How far a motorbike search may go, from the walking legs to the same targets: five times the farthest walk plus 3 km.
+ * One-way streets can leave a target unreachable from the home although the network joins them; without a bound
+ * the search would then settle every street within 60 km before saying so.
+ */
+export function rideBound(walk: Map<string, Leg>): number {
+  const far = Math.max(0, ...[...walk.values()].filter((l) => l.measure === 'ROAD').map((l) => l.meters));
+  return far * 5 + 3000;
 }
 
 /** The province a point lies in (its current ward's), or null outside every ward EduGIS knows. */

@@ -9,7 +9,7 @@ import { sql } from '@edugis/prisma-postgis';
 import { builder } from '../builder.ts';
 import { prisma } from '../db.ts';
 import { translator, type Lang } from '../i18n.ts';
-import { legsFrom, roadGraph, type Leg, type RoadGraph } from '../routing.ts';
+import { legsFrom, rideBound, roadGraph, type Leg, type RoadGraph } from '../routing.ts';
 import { calendarOf, CalendarStepRef, todayInVietnam, type StepRow } from './admission-calendar.ts';
 import { rulesOf } from './admission-rules.ts';
 import { LegRef, Mode, routeGeometry, schoolsByRoad, type RoadSchool } from './roads.ts';
@@ -71,7 +71,7 @@ export async function admissionAt(home: Home, year: string, grade: number, lang:
   const at = new Map(locs.map((l) => [l.id, [l.lng, l.lat] as [number, number]]));
   const targets = [...at].map(([id, p]) => ({ id, at: p }));
   const walk = legsFrom(graph, 'WALK', point, targets, 30_000);
-  const ride = legsFrom(graph, 'MOTORBIKE', point, targets, 30_000);
+  const ride = legsFrom(graph, 'MOTORBIKE', point, targets, rideBound(walk));
   const straight = (p: [number, number]) => legsFrom(null, 'WALK', point, [{ id: 'x', at: p }]).get('x')!.meters;
   const candidates: Candidate[] = hits.filter((h) => at.has(h.rule.school_id)).map((h) => {
     const w = walk.get(h.rule.school_id)!;

@@ -116,8 +116,10 @@ builder.queryField('enrollmentZonesAt', (t) =>
 
       const out: GradeZoning[] = [];
       const graph = await roadGraph(ward.provinceCode);
-      for (const grade of grades) {
-        const admission = await admissionAt({ point, ward }, year, grade, ctx.lang, { graph });
+      // The grades' answers at once: their queries overlap.
+      const admissions = await Promise.all(grades.map((grade) => admissionAt({ point, ward }, year, grade, ctx.lang, { graph })));
+      for (const [i, grade] of grades.entries()) {
+        const admission = admissions[i]!;
         const matches = zones.filter((z) => z.entryGrade === grade).map((z) => ({ zone: z, distanceMeters: dist.get(z.schoolId) ?? 0 }));
         const status = matches.length === 1 ? 'ZONED' : matches.length === 0 ? 'NO_ZONE' : 'SEVERAL_ZONES';
         const nearestCandidates = status === 'ZONED' ? [] : await nearestOf(point, { level: ENTRY_LEVEL[grade]!, limit: 3, publicOnly: true });

@@ -7,7 +7,7 @@ import { sql } from '@edugis/prisma-postgis';
 import { builder } from '../builder.ts';
 import { prisma } from '../db.ts';
 import { userError } from '../errors.ts';
-import { legsFrom, provinceAt, roadGraph, type Leg, type RoadGraph, type TravelMode } from '../routing.ts';
+import { legsFrom, provinceAt, rideBound, roadGraph, type Leg, type RoadGraph } from '../routing.ts';
 import { checkLimit, checkPoint } from './geo-args.ts';
 import { School, SchoolLevel } from './school.ts';
 
@@ -86,14 +86,16 @@ export async function schoolsByRoad(point: [number, number], opts: { level: stri
     ORDER BY s.location <-> p.g LIMIT ${k}::int`);
   const graph = opts.graph !== undefined ? opts.graph : await provinceAt(point).then((code) => (code ? roadGraph(code) : null));
   const targets = near.map((s) => ({ id: s.id, at: [s.lng, s.lat] as [number, number] }));
-  const legs = (mode: TravelMode) => legsFrom(graph, mode, point, targets, 20_000);
-  const walk = legs('WALK');
-  const ride = legs('MOTORBIKE');
-  return near
-    .map((s) => ({ school: { id: s.id, name: s.name }, straightMeters: s.m, walk: walk.get(s.id)!, motorbike: ride.get(s.id)! }))
-    // Road answers first, nearest first; straight lines (no route measured) after them.
-    .sort((a, b) => (a.walk.measure === b.walk.measure ? a.walk.meters - b.walk.meters : a.walk.measure === 'ROAD' ? -1 : 1))
+  // On foot, until the `limit` nearest by road are settled (no other candidate can come before them); then by
+  // motorbike to those schools only.
+  const walk = legsFrom(graph, 'WALK', point, targets, 20_000, opts.limit);
+  const nearest = near
+    .map((s) => ({ s, walk: walk.get(s.id)! }))
+    // Road answers first, nearest first; straight lines (no route measured) after them, nearest first.
+    .sort((a, b) => (a.walk.measure === b.walk.measure ? (a.walk.measure === 'ROAD' ? a.walk.meters - b.walk.meters : a.s.m - b.s.m) : a.walk.measure === 'ROAD' ? -1 : 1))
     .slice(0, opts.limit);
+  const ride = legsFrom(graph, 'MOTORBIKE', point, nearest.map((x) => ({ id: x.s.id, at: [x.s.lng, x.s.lat] as [number, number] })), rideBound(walk));
+  return nearest.map(({ s, walk: w }) => ({ school: { id: s.id, name: s.name }, straightMeters: s.m, walk: w, motorbike: ride.get(s.id)! }));
 }
 
 builder.queryField('schoolsByRoad', (t) =>
