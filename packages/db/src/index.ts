@@ -7,3 +7,4 @@ export type { default as PrismaTypes } from './generated/pothos-types.ts';
 export { getDatamodel } from './generated/pothos-types.ts';
 export * from './accounts.ts';
 export * from './imports/index.ts';
+export { censusEstimates, ENTRY_AGE_GROUP, type CensusEstimate } from './census.ts';

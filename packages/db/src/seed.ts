@@ -12,6 +12,7 @@ import {
 } from '@edugis/seeds';
 import { sql } from '@edugis/prisma-postgis';
 import type { Database } from './connection.ts';
+import { censusEstimates } from './census.ts';
 import { commitImport, stageImport, type RunTransaction, type SqlClient } from './imports/index.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -242,6 +243,16 @@ async function loadReal(tx: Tx, files: Loaded) {
     INSERT INTO admin_unit_crosswalk (old_unit_id, new_unit_id, merge_type)
     SELECT old_unit_id, new_unit_id, merge_type FROM json_populate_recordset(NULL::admin_unit_crosswalk, ${JSON.stringify([...pairs.values()])}::json)
     ON CONFLICT DO NOTHING`);
+
+  // The 2019 census carried to today's wards (an estimate for the placement simulation; census.ts says how).
+  const census = censusEstimates(csv(text('census-2019-wards')), csv(text('census-2019-ages')), crosswalks)
+    .map((e) => ({ ...e, wardId: unitId(e.wardCode, CURRENT_FROM) }));
+  await tx.$executeRaw(sql`
+    INSERT INTO census_ward_estimate (ward_id, census_year, population, age_0_4, age_5_9, age_10_14, age_15_19, census_units, split_units, source_id)
+    SELECT e."wardId", 2019, e.population, e."age0to4", e."age5to9", e."age10to14", e."age15to19", e."censusUnits", e."splitUnits", 'census-2019-wards'
+    FROM json_to_recordset(${JSON.stringify(census)}::json) AS e("wardId" text, population float8, "age0to4" float8, "age5to9" float8,
+      "age10to14" float8, "age15to19" float8, "censusUnits" int, "splitUnits" int)
+    ON CONFLICT (ward_id) DO NOTHING`);
 
   // Real schools (OpenStreetMap, ODbL): names and positions as mapped; the ward is found by point-in-polygon.
   const osm = JSON.parse(text('osm-schools-hcmc')) as { features: { properties: Record<string, string | boolean>; geometry: { coordinates: [number, number] } }[] };

@@ -150,6 +150,21 @@ describe('seed from the real data directory', () => {
     expect(rows).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
   });
 
+  it('carries the 2019 census to today\'s wards, keeping each city\'s total and its children by age', async () => {
+    const rows = await db.raw.query<{ p: string; wards: number; pop: number; a59: number; a1014: number }>(`
+      SELECT w.province_code AS p, count(*)::int AS wards, round(sum(e.population))::int AS pop, round(sum(e.age_5_9))::int AS a59, round(sum(e.age_10_14))::int AS a1014
+      FROM census_ward_estimate e JOIN admin_unit w ON w.id = e.ward_id GROUP BY 1 ORDER BY 1`);
+    // The published census totals (data README): nobody lost between the 2019 wards and today's.
+    expect(rows).toEqual([
+      { p: '01', wards: 126, pop: 8_053_663, a59: 744_255, a1014: 584_755 },
+      { p: '79', wards: 102, pop: 8_993_082, a59: 610_815, a1014: 544_876 },
+    ]);
+    // Thạnh An (Cần Giờ): one 2019 commune, unchanged, so its figure is the census's own.
+    const [thanhAn] = await db.raw.query<{ population: number; census_units: number; split_units: number }>(
+      `SELECT population, census_units, split_units FROM census_ward_estimate WHERE ward_id = '27676@2025-07-01'`);
+    expect(thanhAn).toEqual({ population: 4512, census_units: 1, split_units: 0 });
+  });
+
   it('changes nothing on a second run', async () => {
     const before = { counts: await tableCounts(db), digest: await digest(db) };
     const report = await seed(db);

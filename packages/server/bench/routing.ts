@@ -116,7 +116,7 @@ try {
   const primary = schools.filter((x) => x.levels.includes('PRIMARY'));
   const caps = new Map((await db.raw.query<{ id: string; capacity: number | null; ward: string }>(
     `SELECT s.id, s.capacity, w.code AS ward FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE s.id = ANY ($1)`, [primary.map((x) => x.id)])).map((r) => [r.id, r]));
-  const ps: PlacementSchool[] = primary.map((x) => ({ id: x.id, name: x.id, at: [x.lng, x.lat], places: Math.round((caps.get(x.id)?.capacity ?? 500) / 5), capKm: null, capMetric: null, listed: new Set(), distanceRule: true, added: false }));
+  const ps: PlacementSchool[] = primary.map((x) => ({ id: x.id, name: x.id, at: [x.lng, x.lat], places: Math.round((caps.get(x.id)?.capacity ?? 500) / 5), capKm: null, capMetric: null, listed: new Set(), distanceRule: true, added: false, synthetic: true }));
   const own = new Map<string, number>();
   for (const x of ps) { const w = caps.get(x.id)!.ward; own.set(w, (own.get(w) ?? 0) + x.places); }
   const areas = wards.map((w) => ({ code: w.code, name: w.code, at: [w.lng, w.lat] as [number, number], children: Math.max(20, Math.round((own.get(w.code) ?? 0) * 1.05)) }));

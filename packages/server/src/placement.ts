@@ -12,6 +12,8 @@ export interface PlacementSchool {
   id: string; name: string; at: [number, number]; places: number; capKm: number | null; capMetric: 'STRAIGHT' | 'ROAD' | null;
   /** Ward codes its rule lists (any area kind in the ward); empty for a distance-only rule. */
   listed: Set<string>; distanceRule: boolean; added: boolean;
+  /** A synthetic school, or a rule from a synthetic source: the answer is labelled synthetic. */
+  synthetic: boolean;
 }
 export interface PlacementArea { code: string; name: string; at: [number, number]; children: number }
 export interface AreaResult {

@@ -14,6 +14,7 @@ export interface PageMap {
   project(p: [number, number]): { x: number; y: number };
   getZoom(): number;
   queryRenderedFeatures(geometry: undefined, o: { layers: string[] }): unknown[];
+  querySourceFeatures(source: string): { properties: Record<string, unknown> }[];
 }
 declare global {
   interface Window {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { SHOTS, mapIdle, useBrowser } from './browser-support.ts';
+import { SHOTS, clickMapAt, mapIdle, useBrowser } from './browser-support.ts';
 import { gql } from './support.ts';
 
 const b = useBrowser();
@@ -244,7 +244,47 @@ describe('the ward maturity dashboard', () => {
     expect(await row.innerText()).toMatch(/80\t80\t200\t\d+\t\+\d+/);
     expect(await page.getByTestId('dash-placement').innerText()).toContain('Số trẻ vào lớp 6 = số trẻ trong độ tuổi THCS đã nạp (2027-2028) ÷ 4 khối lớp.');
     expect(await page.getByTestId('dash-placement').innerText()).toContain('© OpenStreetMap contributors');
+    // The scenario on the map: the school given more places is drawn as "more children placed".
+    const simOnMap = () => page.evaluate(() => [...new Set(window.__edugisMap!.querySourceFeatures('sim')
+      .filter((f) => f.properties.kind === 'school').map((f) => `${f.properties.id}:${f.properties.change}`))].sort());
+    await expect.poll(simOnMap).toEqual(['syn-26740-lower_secondary-1:same', 'syn-26740-lower_secondary-2:more']);
+    expect(await page.getByTestId('sim-legend').innerText()).toContain('Xếp thêm trẻ');
     await page.screenshot({ path: `${SHOTS}/placement.png` });
+
+    // A planned school, placed with a click on the map, instead of the bigger quota: 100 more places, everyone placed.
+    await page.getByTestId('sim-quota-school').selectOption('');
+    await page.getByTestId('sim-add-pick').click();
+    await expect.poll(() => page.getByTestId('map').getAttribute('data-picking')).toBe('1');
+    await clickMapAt(page, 106.7, 10.776);
+    await expect.poll(() => page.getByTestId('sim-add-at').innerText()).toMatch(/^Vị trí: 106\.\d+, 10\.\d+$/);
+    expect(await page.getByTestId('map').getAttribute('data-picking')).toBe('');
+    expect(await page.locator('[aria-label="Nơi ở đã chọn"]').count()).toBe(0); // the click placed the school, not a home
+    await page.getByTestId('sim-add-name').fill('THCS Sài Gòn mới (dự kiến)');
+    await page.getByTestId('sim-add-places').fill('100');
+    await page.getByTestId('sim-run').click();
+    await expect.poll(() => totals.innerText(), { timeout: 20_000 }).toContain('Được xếp chỗ\t180\t250');
+    const planned = page.locator('[data-testid=sim-schools] tr[data-id="new-1"]');
+    expect(await planned.innerText()).toMatch(/^THCS Sài Gòn mới \(dự kiến\) · dự kiến\t–\t–\t100\t(\d+)\t\+\d+$/);
+    expect(Number(/\t100\t(\d+)/.exec(await planned.innerText())![1])).toBeGreaterThanOrEqual(70);
+    await expect.poll(simOnMap).toContain('new-1:added');
+    const [geo] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sim-geojson').click()]);
+    expect(geo.suggestedFilename()).toBe('edugis-mo-phong-79-2027-2028-lop6.geojson');
+    const fc = JSON.parse(readFileSync((await geo.path())!, 'utf8'));
+    expect(fc.features.find((f: any) => f.properties.id === 'syn-26740-lower_secondary-1').properties).toMatchObject({ synthetic: true, childrenEstimated: false });
+    expect(fc.features.find((f: any) => f.properties.code === '26737').properties).toMatchObject({ kind: 'ward', children: 150, unplacedBefore: expect.any(Number) });
+
+    // Without loaded figures for the whole city, the 2019 census estimate, labelled as one in the panel and the files.
+    await page.getByTestId('sim-demand').selectOption('CENSUS_2019');
+    await page.getByTestId('sim-run').click();
+    await expect.poll(() => page.getByTestId('sim-estimate').innerText(), { timeout: 30_000 }).toMatch(/^ƯỚC TÍNH: Số trẻ là ước tính từ điều tra dân số 2019/);
+    expect(await page.getByTestId('sim-note').innerText()).toMatch(/^ƯỚC TÍNH, không phải số trẻ thật: số trẻ vào lớp 6/);
+    const children = Number(/Số trẻ \(ƯỚC TÍNH\)\t(\d+)/.exec(await totals.innerText())![1]);
+    expect(Math.abs(children - 544_876 / 5)).toBeLessThan(102); // old HCMC's 10–14-year-olds in 2019, a fifth of them
+    expect(await page.locator('[data-testid=sim-wards] tbody tr').count()).toBeGreaterThan(90);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sim-csv').click()]);
+    expect(csv.suggestedFilename()).toBe('edugis-mo-phong-79-2027-2028-lop6-uoc-tinh.csv');
+    const table = parse(readFileSync((await csv.path())!, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    expect(table[0]).toMatchObject({ 'Số trẻ ước tính': 'có', 'Dữ liệu mô phỏng': 'có' });
     await page.close();
   });
 });

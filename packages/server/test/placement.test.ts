@@ -18,7 +18,7 @@ const { loadNetwork, addSchool, addSource } = worldFixtures(sqlq);
 const q = async (query: string, variables: Record<string, unknown> = {}, lang = 'en'): Promise<any> => (await gql(server.url, query, variables, lang)).body;
 
 const SIM = `query($g: Int!, $s: PlacementScenario) { placementSimulation(provinceCode: "79", schoolYear: "2027-2028", grade: $g, scenario: $s) {
-  demandSchoolYear demandNote children placed unplaced meanRoadMeters closedSchools roadAttribution
+  demandSchoolYear demandNote demandEstimated demand { kind estimated schoolYear title wardsWithoutFigure } children placed unplaced meanRoadMeters closedSchools roadAttribution
   schools { schoolId name added places placed free firstChoice overflow }
   areas { wardCode children placed unplaced meanRoadMeters maxRoadMeters beyondCap straightLine schools { schoolId children roadMeters } }
   unplacedAreas { wardCode unplaced } geojson } }`;
@@ -76,7 +76,9 @@ describe('the placement simulation', () => {
     expect(res.errors).toBeUndefined();
     const r = res.data.placementSimulation;
     expect(r).toMatchObject({ demandSchoolYear: '2027-2028', children: 140, placed: 120, unplaced: 20, closedSchools: [] });
-    expect(r.demandNote).toBe('Entering children = the loaded children of lower-secondary age (2027-2028) ÷ 4 grades.');
+    expect(r.demandNote).toBe('Entering children = the loaded children of lower-secondary age (2027-2028) ÷ 4 grades. 166 wards have no figure and are left out.');
+    expect(r.demand).toEqual({ kind: 'LOADED', estimated: false, schoolYear: '2027-2028', title: 'Kịch bản thử', wardsWithoutFigure: 166 });
+    expect(r.demandEstimated).toBe(false);
     expect(school(r, 'plc-t1')).toMatchObject({ places: 70, placed: 70, free: 0, firstChoice: 140, overflow: 70, added: false });
     expect(school(r, 'plc-t2')).toMatchObject({ places: 50, placed: 50, free: 0, firstChoice: 0, overflow: 0 });
     const w1 = area(r, '26596'); const w2 = area(r, '26608');
@@ -114,6 +116,29 @@ describe('the placement simulation', () => {
     const closed = (await q(SIM, { g: 6, s: { closeSchools: ['plc-t2'] } })).data.placementSimulation;
     expect(closed).toMatchObject({ placed: 70, unplaced: 70, closedSchools: ['plc-t2'] });
     expect(area(closed, '26608')).toMatchObject({ placed: 10, unplaced: 70 });
+  });
+
+  it('without loaded figures, the 2019 census estimate, labelled as one, accounts for all of old HCMC\'s children', async () => {
+    const res = await q(`query($d: PlacementDemand) { placementSimulation(provinceCode: "79", schoolYear: "2027-2028", grade: 6, demand: $d) {
+      demandSchoolYear demandEstimated demandNote demand { kind estimated schoolYear title wardsWithoutFigure } children placed unplaced
+      areas { wardCode wardName children } geojson } }`, { d: 'CENSUS_2019' });
+    expect(res.errors).toBeUndefined();
+    const r = res.data.placementSimulation;
+    // 102 of today's 168 wards lie in old HCMC, the census's city; the others (former Bình Dương, Bà Rịa–Vũng Tàu) have no figure.
+    expect(r.demand).toMatchObject({ kind: 'CENSUS_2019', estimated: true, schoolYear: null, wardsWithoutFigure: 66 });
+    expect(r.demand.title).toContain('GSO Population and Housing Census 2019');
+    expect(r).toMatchObject({ demandEstimated: true, demandSchoolYear: null });
+    expect(r.demandNote).toMatch(/^ESTIMATE, not a count: grade 6 entrants = the ward's 2019 population × its 2019 district's share aged 10–14 ÷ 5/);
+    expect(r.areas).toHaveLength(102);
+    // Old HCMC counted 544,876 children aged 10–14 in 2019: a fifth of them enter grade 6 each year (ward rounding aside).
+    expect(Math.abs(r.children - 544_876 / 5)).toBeLessThan(102);
+    // By hand: Thạnh An (an island commune of Cần Giờ, unchanged by the reform): 4,512 people × 5,911 / 71,526 aged 10–14 in Cần Giờ ÷ 5.
+    expect(area(r, '27676')).toMatchObject({ wardName: 'Thạnh An', children: Math.round(4512 * 5911 / 71526 / 5) });
+    expect(r.placed).toBeLessThanOrEqual(120); // only the two test schools have rules
+    expect(r.geojson.features.filter((f: any) => f.properties.kind === 'ward').every((f: any) => f.properties.childrenEstimated === true)).toBe(true);
+    const vi = (await q(`{ placementSimulation(provinceCode: "79", schoolYear: "2027-2028", grade: 6, demand: CENSUS_2019) { demandNote } }`, {}, 'vi')).data.placementSimulation;
+    expect(vi.demandNote).toMatch(/^ƯỚC TÍNH, không phải số trẻ thật/);
+    expect(vi.demandNote).toContain('66 phường/xã không có số liệu điều tra');
   });
 
   it('five planners at once get the same answer', async () => {

@@ -31,6 +31,9 @@ export function App() {
   const [dashboardOpen, setDashboardOpen] = useState(false);
   const [choropleth, setChoropleth] = useState<Choropleth | null>(null);
   const [mapProvince, setMapProvince] = useState<string | undefined>(undefined);
+  const [overlay, setOverlay] = useState<FeatureCollection | null>(null);
+  const [pickPoint, setPickPoint] = useState<((at: [number, number]) => void) | null>(null);
+  const onPickPoint = useCallback((fn: ((at: [number, number]) => void) | null) => setPickPoint(() => fn), []);
   const fitProvince = useCallback((bounds: [number, number, number, number]) => setFocus({ key: Date.now(), bounds }), []);
   const session = useSession();
   const [{ data: ds }, refetchDataset] = useQuery<DatasetResult>({ query: DATASET });
@@ -130,11 +133,14 @@ export function App() {
           onVisible={onVisible}
           choropleth={choropleth}
           province={mapProvince}
+          overlay={overlay}
+          pickPoint={pickPoint}
         />
         <aside className="side">
           {dashboardOpen && (
             <Suspense fallback={<p>{t('loading')}</p>}>
-              <Dashboard onChoropleth={setChoropleth} onBounds={fitProvince} onProvince={setMapProvince} onClose={() => setDashboardOpen(false)} />
+              <Dashboard onChoropleth={setChoropleth} onBounds={fitProvince} onProvince={setMapProvince} onOverlay={setOverlay} onPickPoint={onPickPoint}
+                onClose={() => setDashboardOpen(false)} />
             </Suspense>
           )}
           <Filters value={state.filters} onChange={(filters) => update({ filters })} />

@@ -4,7 +4,7 @@
 // results only, except for signed-in staff who ask to include the results in progress within their scope.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { gql, useClient, useQuery } from 'urql';
-import { Placement } from './Placement.tsx';
+import { Placement, type SimulationMap } from './Placement.tsx';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import Papa from 'papaparse';
@@ -114,11 +114,11 @@ function levelsChart(t: TFunction, [overall, g1, g2]: Dist[]): ChartConfiguratio
   };
 }
 
-export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose }: {
+export default function Dashboard({ onChoropleth, onBounds, onProvince, onOverlay, onPickPoint, onClose }: {
   onChoropleth: (c: Choropleth | null) => void; onBounds: (b: [number, number, number, number]) => void;
   /** The map draws this province's wards while the dashboard is open (back to the default when it closes). */
   onProvince: (code: string | undefined) => void; onClose: () => void;
-}) {
+} & SimulationMap) {
   const { t } = useTranslation();
   const session = useSession();
   const mayDraft = !!session && DRAFT_ROLES.has(session.account.role);
@@ -178,12 +178,12 @@ export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [yd]);
   useEffect(() => {
-    if (former) { onChoropleth(null); return; } // former districts have no boundaries
+    if (former || simulating) { onChoropleth(null); return; } // former districts have no boundaries; the simulation draws its own
     if (!data || (metric === 'schoolReach' && !reach) || (metric === 'zoneGaps' && !cq)) return;
     // Reach and zone gaps do not depend on published results, so no ward is "thin" for them.
     onChoropleth({ breaks: [...m.breaks], wards: rows.map((r) => ({ code: r.unit.code, value: valueOf(r), thin: !GEOMETRIC.has(metric) && r.thinData })) });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [data, metric, reach, cq, former]);
+  }, [data, metric, reach, cq, former, simulating]);
   useEffect(() => () => onChoropleth(null), [onChoropleth]);
   useEffect(() => onProvince(province), [province, onProvince]);
   useEffect(() => () => onProvince(undefined), [onProvince]);
@@ -229,7 +229,7 @@ export default function Dashboard({ onChoropleth, onBounds, onProvince, onClose 
     download(`edugis-cds-${province}-${y}-${metric}${drafts ? '-gom-chua-cong-bo' : ''}.geojson`, 'application/geo+json', JSON.stringify(fc));
   };
 
-  if (simulating) return <Placement province={province} onBack={() => setSimulating(false)} />;
+  if (simulating) return <Placement province={province} onBack={() => setSimulating(false)} onOverlay={onOverlay} onPickPoint={onPickPoint} />;
   if (comparing && picked.length >= 2) {
     return <CompareWards province={province} drafts={drafts} codes={picked} years={years} level={level} ownership={ownership} onBack={() => setComparing(false)} />;
   }

@@ -30,6 +30,10 @@ interface Props {
   choropleth?: Choropleth | null;
   /** The province whose wards are drawn (the dashboard's choice); HCMC by default. */
   province?: string;
+  /** The placement simulation's schools and ward points (kind school|ward), or null. */
+  overlay?: FeatureCollection | null;
+  /** While set, a click on the map gives its point here (e.g. where a planned school goes) instead of a home. */
+  pickPoint?: ((at: [number, number]) => void) | null;
 }
 export interface Choropleth { breaks: number[]; wards: { code: string; value: number | null; thin: boolean }[] }
 
@@ -156,6 +160,8 @@ export function MapView(props: Props) {
 
     // A click on a cluster zooms into it, on a school opens it, anywhere else asks which schools the place is zoned for.
     map.on('click', async (e) => {
+      const pick = latest.current.pickPoint;
+      if (pick) return pick([Math.round(e.lngLat.lng * 1e6) / 1e6, Math.round(e.lngLat.lat * 1e6) / 1e6]);
       const cluster = map.queryRenderedFeatures(e.point, { layers: ['clusters'] })[0];
       if (cluster) {
         const zoom = await (map.getSource('schools') as MapLibre.GeoJSONSource).getClusterExpansionZoom(cluster.properties.cluster_id as number);
@@ -206,6 +212,22 @@ export function MapView(props: Props) {
     const set = () => (map.getSource('zone') as MapLibre.GeoJSONSource).setData(props.zone ?? { type: 'FeatureCollection', features: [] });
     whenLoaded(map, set);
   }, [props.zone]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const set = () => {
+      (map.getSource('sim') as MapLibre.GeoJSONSource).setData(props.overlay ?? { type: 'FeatureCollection', features: [] });
+      el.current!.dataset.overlay = String(props.overlay?.features.length ?? 0);
+    };
+    whenLoaded(map, set);
+  }, [props.overlay]);
+
+  useEffect(() => {
+    const canvas = mapRef.current?.getCanvas();
+    if (canvas) canvas.style.cursor = props.pickPoint ? 'crosshair' : '';
+    if (el.current) el.current.dataset.picking = props.pickPoint ? '1' : '';
+  }, [props.pickPoint]);
 
   useEffect(() => {
     const map = mapRef.current;

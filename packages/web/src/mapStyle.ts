@@ -12,6 +12,9 @@ export const LEVEL_COLORS = {
 } as const;
 export type LegendLevel = keyof typeof LEVEL_COLORS;
 export const DIGITAL_COLOR = '#facc15';
+/** A school in the placement scenario: more or fewer children placed than under the rules, the same, closed, added. */
+export const SIM_COLORS = { more: '#16a34a', fewer: '#dc2626', same: '#6b7280', closed: '#111827', added: '#7c3aed' } as const;
+export type SimChange = keyof typeof SIM_COLORS;
 
 /** Opens on HCMC's central wards (old Quận 1 and 3 and their neighbours). */
 export const INITIAL_VIEW = { center: [106.69, 10.78] as [number, number], zoom: 13 };
@@ -33,6 +36,11 @@ export const layers: LayerSpecification[] = [
   { id: 'zone-fill', type: 'fill', source: 'zone', filter: ['!=', ['get', 'kind'], 'route'], paint: { 'fill-color': '#0f4c81', 'fill-opacity': 0.15 } },
   { id: 'zone-line', type: 'line', source: 'zone', filter: ['!=', ['get', 'kind'], 'route'], paint: { 'line-color': '#0f4c81', 'line-width': 2.5, 'line-dasharray': [2, 1] } },
   { id: 'route-line', type: 'line', source: 'zone', filter: ['==', ['get', 'kind'], 'route'], layout: { 'line-join': 'round', 'line-cap': 'round' }, paint: { 'line-color': '#c2410c', 'line-width': 4, 'line-opacity': 0.85 } },
+  // The placement simulation (dashboard): ward points sized by children left unplaced in the scenario; schools by
+  // what the scenario changes (SIM_COLORS), drawn above the schools' own markers.
+  { id: 'sim-wards', type: 'circle', source: 'sim', filter: ['==', ['get', 'kind'], 'ward'], paint: {
+    'circle-color': ['case', ['>', ['get', 'unplaced'], 0], '#dc2626', '#9ca3af'], 'circle-opacity': 0.55,
+    'circle-radius': ['case', ['>', ['get', 'unplaced'], 0], ['min', 22, ['+', 5, ['sqrt', ['get', 'unplaced']]]], 3] } },
   {
     id: 'clusters',
     type: 'circle',
@@ -60,6 +68,9 @@ export const layers: LayerSpecification[] = [
   },
   // The "trường học số" mark: a yellow dot in the middle of digital schools' markers.
   { id: 'schools-digital', type: 'circle', source: 'schools', filter: ['all', notCluster, ['get', 'digital']], paint: { 'circle-color': DIGITAL_COLOR, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 0.8, 13, 2, 16, 3.2] } },
+  { id: 'sim-schools', type: 'circle', source: 'sim', filter: ['==', ['get', 'kind'], 'school'], paint: {
+    'circle-color': ['match', ['get', 'change'], ...Object.entries(SIM_COLORS).flat(), '#6b7280'] as unknown as string,
+    'circle-radius': ['min', 18, ['+', 5, ['/', ['sqrt', ['get', 'placed']], 2]]], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } },
   { id: 'highlight', type: 'circle', source: 'schools', filter: ['==', ['get', 'id'], ''], paint: { 'circle-color': 'rgba(0,0,0,0)', 'circle-radius': radius(5), 'circle-stroke-color': '#f97316', 'circle-stroke-width': 3 } },
   { id: 'selected', type: 'circle', source: 'schools', filter: ['==', ['get', 'id'], ''], paint: { 'circle-color': 'rgba(0,0,0,0)', 'circle-radius': radius(6), 'circle-stroke-color': '#111827', 'circle-stroke-width': 3.5 } },
 ];
@@ -77,6 +88,7 @@ export function buildStyle(origin: string, province = DEFAULT_MAP_PROVINCE): Sty
       wards: { type: 'vector', tiles: wardTiles(origin, province), maxzoom: 14, promoteId: 'code' },
       schools: { type: 'geojson', data: EMPTY as never, cluster: true, clusterMaxZoom: CLUSTER_MAX_ZOOM, clusterRadius: 32 },
       zone: { type: 'geojson', data: EMPTY as never },
+      sim: { type: 'geojson', data: EMPTY as never },
     },
     layers,
   };

@@ -47,7 +47,7 @@ const Brief = builder.objectRef<SchoolBrief>('AdmissionSchool').implement({
 });
 
 interface RuleOut extends RuleState {
-  school: SchoolBrief; feeders: SchoolBrief[]; shared: SchoolBrief[]; areas: AreaOut[];
+  school: SchoolBrief & { synthetic: boolean }; feeders: SchoolBrief[]; shared: SchoolBrief[]; areas: AreaOut[];
   source_title: string; attribution: string; is_synthetic: boolean;
 }
 const Rule = builder.objectRef<RuleOut>('AdmissionRule').implement({
@@ -90,7 +90,7 @@ export async function rulesOf(provinceCode: string, schoolYear: string, grade: n
     SELECT r.school_id, r.school_year, r.grade::int AS grade, r.method, r.quota_places, r.quota_classes, r.distance_cap_km, r.distance_metric,
            r.priority_groups, r.feeder_school_ids, r.shared_with, r.document_number, to_char(r.document_date, 'YYYY-MM-DD') AS document_date,
            r.issuing_body, r.source_id, d.title AS source_title, d.attribution, d.is_synthetic,
-           json_build_object('id', s.id, 'name', s.name) AS school,
+           json_build_object('id', s.id, 'name', s.name, 'synthetic', s.is_synthetic) AS school,
            (SELECT coalesce(json_agg(json_build_object('id', f.id, 'name', f.name) ORDER BY f.name), '[]') FROM school f WHERE f.id = ANY (r.feeder_school_ids)) AS feeders,
            (SELECT coalesce(json_agg(json_build_object('id', f.id, 'name', f.name) ORDER BY f.name), '[]') FROM school f WHERE f.id = ANY (r.shared_with)) AS shared,
            (SELECT coalesce(json_agg(a.value || jsonb_build_object('ward_name', w.name) ORDER BY a.ord), '[]')

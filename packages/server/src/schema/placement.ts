@@ -5,10 +5,12 @@
 // and as GeoJSON. Two scenarios are compared by asking twice (aliases) in one request.
 import type { FeatureCollection } from 'geojson';
 import { sql } from '@edugis/prisma-postgis';
-import { builder } from '../builder.ts';
+import { ENTRY_AGE_GROUP } from '@edugis/db';
+import { builder, type Context } from '../builder.ts';
 import { prisma } from '../db.ts';
 import { userError } from '../errors.ts';
-import { simulatePlacement, type AreaResult, type Placement, type PlacementSchool, type SchoolResult } from '../placement.ts';
+import type { Lang } from '../i18n.ts';
+import { simulatePlacement, type PlacementArea, type AreaResult, type Placement, type PlacementSchool, type SchoolResult } from '../placement.ts';
 import { provinceAt, roadGraph } from '../routing.ts';
 import { checkRuleArgs, rulesOf } from './admission-rules.ts';
 import { ENTRY_LEVEL } from './admission-answer.ts';
@@ -37,13 +39,86 @@ const Scenario = builder.inputType('PlacementScenario', {
   }),
 });
 
-interface Result extends Placement { schoolYear: string; grade: number; demandYear: string; level: string; roadAttribution: string | null; closed: string[] }
+type DemandKindName = 'LOADED' | 'CENSUS_2019';
+const DemandKind = builder.enumType('PlacementDemand', {
+  values: {
+    LOADED: { description: 'The children per ward loaded by the province (kind ward-demand).' },
+    CENSUS_2019: { description: 'An estimate from the 2019 census: each ward\'s population × its 2019 district\'s share of the entry age, carried to today\'s wards. Not a count.' },
+  } as const,
+});
+interface Demand { kind: DemandKindName; year: string | null; title: string; areas: PlacementArea[]; missing: number }
+const DemandRef = builder.objectRef<Demand>('PlacementDemandSource').implement({
+  description: 'The children a simulation placed: where the figures come from.',
+  fields: (t) => ({
+    kind: t.field({ type: DemandKind, resolve: (d) => d.kind }),
+    estimated: t.boolean({ description: 'True for the census estimate.', resolve: (d) => d.kind === 'CENSUS_2019' }),
+    schoolYear: t.string({ nullable: true, description: 'The loaded figures\' school year (null for the census).', resolve: (d) => d.year }),
+    title: t.string({ description: 'The source: the import\'s title, or the census and its attribution.', resolve: (d) => d.title }),
+    wardsWithoutFigure: t.int({ description: 'Wards of the province with no figure, so not in the simulation.', resolve: (d) => d.missing }),
+  }),
+});
+
+const LEVEL_VI: Record<string, string> = { PRIMARY: 'tiểu học', LOWER_SECONDARY: 'THCS', UPPER_SECONDARY: 'THPT' };
+const AGE_GROUP: Record<number, string> = { 1: '5–9', 6: '10–14', 10: '15–19' };
+
+function demandNote(lang: Lang, r: Result): string {
+  const d = r.demand;
+  if (d.kind === 'CENSUS_2019') {
+    const missing = d.missing ? (lang === 'vi' ? ` ${d.missing} phường/xã không có số liệu điều tra (ngoài TP.HCM cũ/Hà Nội cũ) nên không có trong mô phỏng.` : ` ${d.missing} wards have no census figure (outside old HCMC/Hanoi) and are left out.`) : '';
+    return (lang === 'vi'
+      ? `ƯỚC TÍNH, không phải số trẻ thật: số trẻ vào lớp ${r.grade} = dân số phường năm 2019 × tỉ lệ nhóm tuổi ${AGE_GROUP[r.grade]} của quận/huyện năm 2019 ÷ 5 (một năm tuổi), chuyển sang phường/xã mới theo bảng sáp nhập (phường cũ chia cho nhiều phường mới được chia đều). Nguồn: Tổng điều tra dân số và nhà ở 2019 (GSO).`
+      : `ESTIMATE, not a count: grade ${r.grade} entrants = the ward's 2019 population × its 2019 district's share aged ${AGE_GROUP[r.grade]} ÷ 5 (one year of age), carried to today's wards by the merger crosswalk (an old ward split between new wards is shared equally). Source: GSO Population and Housing Census 2019.`) + missing;
+  }
+  const missing = d.missing ? (lang === 'vi' ? ` ${d.missing} phường/xã chưa có số trẻ nên không có trong mô phỏng.` : ` ${d.missing} wards have no figure and are left out.`) : '';
+  return (lang === 'vi'
+    ? `Số trẻ vào lớp ${r.grade} = số trẻ trong độ tuổi ${LEVEL_VI[r.level]} đã nạp (${d.year}) ÷ ${GRADES_OF_LEVEL[r.level]} khối lớp.`
+    : `Entering children = the loaded children of ${r.level.toLowerCase().replace('_', '-')} age (${d.year}) ÷ ${GRADES_OF_LEVEL[r.level]} grades.`) + missing;
+}
+
+const wardsOf = async (provinceCode: string) => (await prisma().$queryRaw<{ n: number }[]>(sql`
+  SELECT count(*)::int AS n FROM admin_unit WHERE province_code = ${provinceCode} AND level = 'WARD' AND valid_to IS NULL AND boundary IS NOT NULL`))[0]!.n;
+
+/** The loaded figures: the year asked for, else the simulation's own year, else the latest loaded. */
+async function loadedDemand(ctx: Context, provinceCode: string, level: string, asked: string | null, schoolYear: string): Promise<Demand> {
+  const loaded = (await prisma().$queryRaw<{ year: string }[]>(sql`
+    SELECT DISTINCT d.school_year AS year FROM ward_demand d JOIN admin_unit w ON w.id = d.ward_id
+    WHERE w.province_code = ${provinceCode} AND d.level = ${level}::"SchoolLevel" ORDER BY 1`)).map((r) => r.year);
+  const year = asked != null ? (loaded.includes(asked) ? asked : null) : loaded.includes(schoolYear) ? schoolYear : loaded.at(-1) ?? null;
+  if (!year) throw userError(ctx.lang, 'error.placementNoDemand', { year: asked ?? schoolYear, level: ctx.lang === 'vi' ? LEVEL_VI[level]! : level });
+  const rows = await prisma().$queryRaw<{ code: string; name: string; lng: number; lat: number; children: number; source: string }[]>(sql`
+    SELECT w.code, w.name, ST_X(p) AS lng, ST_Y(p) AS lat, d.children, coalesce(i.title, d.source) AS source
+    FROM ward_demand d JOIN admin_unit w ON w.id = d.ward_id LEFT JOIN data_source i ON i.id = d.source, -- an import's figures name its source record; loadWardDemand's a text
+        
+         LATERAL ST_PointOnSurface(w.boundary) AS p
+    WHERE w.province_code = ${provinceCode} AND d.level = ${level}::"SchoolLevel" AND d.school_year = ${year} AND w.boundary IS NOT NULL
+    ORDER BY w.code`);
+  const areas = rows.map((w) => ({ code: w.code, name: w.name, at: [w.lng, w.lat] as [number, number], children: Math.round(w.children / GRADES_OF_LEVEL[level]!) }));
+  return { kind: 'LOADED', year, title: [...new Set(rows.map((r) => r.source))].join('; '), areas, missing: (await wardsOf(provinceCode)) - areas.length };
+}
+
+/** The 2019 census estimate (migration 0022): one year of the entry age's five-year group. */
+async function censusDemand(ctx: Context, provinceCode: string, grade: number): Promise<Demand> {
+  const group = ENTRY_AGE_GROUP[grade]!;
+  const column = { age5to9: 'age_5_9', age10to14: 'age_10_14', age15to19: 'age_15_19' }[group]; // a fixed name, not input
+  const rows = await prisma().$queryRawUnsafe<{ code: string; name: string; lng: number; lat: number; children: number; attribution: string | null }[]>(`
+    SELECT w.code, w.name, ST_X(p) AS lng, ST_Y(p) AS lat, e.${column} / 5 AS children, s.attribution
+    FROM census_ward_estimate e JOIN admin_unit w ON w.id = e.ward_id JOIN data_source s ON s.id = e.source_id,
+         LATERAL ST_PointOnSurface(w.boundary) AS p
+    WHERE w.province_code = $1 AND w.boundary IS NOT NULL ORDER BY w.code`, provinceCode);
+  if (!rows.length) throw userError(ctx.lang, 'error.placementNoCensus');
+  const areas = rows.map((w) => ({ code: w.code, name: w.name, at: [w.lng, w.lat] as [number, number], children: Math.round(w.children) }));
+  const title = (ctx.lang === 'vi' ? 'Ước tính từ Tổng điều tra dân số 2019' : 'Estimate from the 2019 census') + (rows[0]!.attribution ? ` (${rows[0]!.attribution})` : '');
+  return { kind: 'CENSUS_2019', year: null, title, areas, missing: (await wardsOf(provinceCode)) - areas.length };
+}
+
+interface Result extends Placement { schoolYear: string; grade: number; demand: Demand; level: string; roadAttribution: string | null; closed: string[] }
 
 const SchoolRow = builder.objectRef<SchoolResult & { closed?: boolean }>('PlacementSchoolResult').implement({
   fields: (t) => ({
     schoolId: t.id({ description: 'The school\'s id; for an added school "new-1", "new-2", … in the order given.', resolve: (r) => r.school.id }),
     name: t.string({ resolve: (r) => r.school.name }),
     added: t.boolean({ description: 'A school of the scenario, not a real one.', resolve: (r) => r.school.added }),
+    synthetic: t.boolean({ description: 'A synthetic school, or its rule comes from a synthetic source.', resolve: (r) => r.school.synthetic }),
     longitude: t.float({ resolve: (r) => r.school.at[0] }),
     latitude: t.float({ resolve: (r) => r.school.at[1] }),
     places: t.int({ resolve: (r) => r.school.places }),
@@ -76,10 +151,10 @@ const ResultRef = builder.objectRef<Result>('PlacementResult').implement({
   fields: (t) => ({
     schoolYear: t.string({ resolve: (r) => r.schoolYear }),
     grade: t.int({ resolve: (r) => r.grade }),
-    demandSchoolYear: t.string({ description: 'The school year of the loaded demand figures used.', resolve: (r) => r.demandYear }),
-    demandNote: t.string({ description: 'How the entering children were counted, in the request\'s language.', resolve: (r, _a, ctx) => (ctx.lang === 'vi'
-      ? `Số trẻ vào lớp ${r.grade} = số trẻ trong độ tuổi ${r.level === 'PRIMARY' ? 'tiểu học' : r.level === 'LOWER_SECONDARY' ? 'THCS' : 'THPT'} đã nạp (${r.demandYear}) ÷ ${GRADES_OF_LEVEL[r.level]} khối lớp.`
-      : `Entering children = the loaded children of ${r.level.toLowerCase().replace('_', '-')} age (${r.demandYear}) ÷ ${GRADES_OF_LEVEL[r.level]} grades.`) }),
+    demand: t.field({ type: DemandRef, description: 'Which children were placed: loaded figures or the census estimate.', resolve: (r) => r.demand }),
+    demandSchoolYear: t.string({ nullable: true, description: 'The school year of the loaded demand figures used (null: the census estimate).', resolve: (r) => r.demand.year }),
+    demandEstimated: t.boolean({ description: 'True when the children are an estimate from the 2019 census, not loaded figures.', resolve: (r) => r.demand.kind === 'CENSUS_2019' }),
+    demandNote: t.string({ description: 'How the entering children were counted, in the request\'s language.', resolve: (r, _a, ctx) => demandNote(ctx.lang, r) }),
     children: t.int({ resolve: (r) => r.children }),
     placed: t.int({ resolve: (r) => r.placed }),
     unplaced: t.int({ resolve: (r) => r.unplaced }),
@@ -91,14 +166,14 @@ const ResultRef = builder.objectRef<Result>('PlacementResult').implement({
     roadAttribution: t.string({ nullable: true, description: 'The road network\'s attribution (null: none loaded, distances are straight lines × 1.3).', resolve: (r) => r.roadAttribution }),
     geojson: t.field({
       type: 'GeoJSON', complexity: 20,
-      description: 'Schools (places, placed) and ward points (children, unplaced) as an RFC 7946 FeatureCollection; added schools carry "added": true.',
+      description: 'Schools (places, placed) and ward points (children, unplaced) as an RFC 7946 FeatureCollection; added schools carry "added": true, census-estimated children "childrenEstimated": true.',
       resolve: (r): FeatureCollection => ({
         type: 'FeatureCollection',
         features: [
           ...r.schools.map((s) => ({ type: 'Feature' as const, geometry: { type: 'Point' as const, coordinates: round7(s.school.at) },
-            properties: { kind: 'school', id: s.school.id, name: s.school.name, added: s.school.added, places: s.school.places, placed: s.placed, overflow: s.overflow } })),
+            properties: { kind: 'school', id: s.school.id, name: s.school.name, added: s.school.added, synthetic: s.school.synthetic, places: s.school.places, placed: s.placed, overflow: s.overflow } })),
           ...r.areas.map((a) => ({ type: 'Feature' as const, geometry: { type: 'Point' as const, coordinates: round7(a.area.at) },
-            properties: { kind: 'ward', code: a.area.code, name: a.area.name, children: a.area.children, placed: a.placed, unplaced: a.unplaced,
+            properties: { kind: 'ward', code: a.area.code, name: a.area.name, children: a.area.children, childrenEstimated: r.demand.kind === 'CENSUS_2019', placed: a.placed, unplaced: a.unplaced,
               meanRoadMeters: a.meanMeters == null ? null : Math.round(a.meanMeters) } })),
         ],
       }),
@@ -115,6 +190,7 @@ builder.queryField('placementSimulation', (t) =>
       'Compare scenarios by asking twice with aliases.',
     args: {
       provinceCode: t.arg.string({ required: true }), schoolYear: t.arg.string({ required: true }), grade: t.arg.int({ required: true }),
+      demand: t.arg({ type: DemandKind, required: false, defaultValue: 'LOADED', description: 'Whose children: the loaded ward figures (default) or the 2019 census estimate.' }),
       demandSchoolYear: t.arg.string({ required: false, description: 'Which loaded demand year to use; by default the same year, else the latest loaded.' }),
       scenario: t.arg({ type: Scenario, required: false }),
     },
@@ -123,24 +199,14 @@ builder.queryField('placementSimulation', (t) =>
       const level = ENTRY_LEVEL[a.grade]!;
       const rules = await rulesOf(a.provinceCode, a.schoolYear, a.grade);
       if (!rules.length) throw userError(ctx.lang, 'error.placementNoRules', { year: a.schoolYear, grade: a.grade });
-      // The demand: the year asked for, else the simulation's own year, else the latest loaded.
-      const loaded = (await prisma().$queryRaw<{ year: string }[]>(sql`
-        SELECT DISTINCT d.school_year AS year FROM ward_demand d JOIN admin_unit w ON w.id = d.ward_id
-        WHERE w.province_code = ${a.provinceCode} AND d.level = ${level}::"SchoolLevel" ORDER BY 1`)).map((r) => r.year);
-      const demandYear = a.demandSchoolYear != null ? (loaded.includes(a.demandSchoolYear) ? a.demandSchoolYear : null)
-        : loaded.includes(a.schoolYear) ? a.schoolYear : loaded.at(-1) ?? null;
-      if (!demandYear) throw userError(ctx.lang, 'error.placementNoDemand', { year: a.demandSchoolYear ?? a.schoolYear, level: ctx.lang === 'vi' ? ({ PRIMARY: 'tiểu học', LOWER_SECONDARY: 'THCS', UPPER_SECONDARY: 'THPT' } as Record<string, string>)[level]! : level });
-      const areas = (await prisma().$queryRaw<{ code: string; name: string; lng: number; lat: number; children: number }[]>(sql`
-        SELECT w.code, w.name, ST_X(p) AS lng, ST_Y(p) AS lat, d.children
-        FROM ward_demand d JOIN admin_unit w ON w.id = d.ward_id, LATERAL ST_PointOnSurface(w.boundary) AS p
-        WHERE w.province_code = ${a.provinceCode} AND d.level = ${level}::"SchoolLevel" AND d.school_year = ${demandYear} AND w.boundary IS NOT NULL
-        ORDER BY w.code`)).map((w) => ({ code: w.code, name: w.name, at: [w.lng, w.lat] as [number, number], children: Math.round(w.children / GRADES_OF_LEVEL[level]!) }));
+      const demand = a.demand === 'CENSUS_2019' ? await censusDemand(ctx, a.provinceCode, a.grade) : await loadedDemand(ctx, a.provinceCode, level, a.demandSchoolYear ?? null, a.schoolYear);
+      const areas = demand.areas;
       const locs = new Map((await prisma().$queryRaw<{ id: string; lng: number; lat: number }[]>(sql`
         SELECT id, ST_X(location) AS lng, ST_Y(location) AS lat FROM school WHERE id = ANY (${rules.map((r) => r.school_id)}::text[]) AND location IS NOT NULL`))
         .map((l) => [l.id, [l.lng, l.lat] as [number, number]]));
       let schools: PlacementSchool[] = rules.filter((r) => locs.has(r.school_id)).map((r) => ({
         id: r.school_id, name: r.school.name, at: locs.get(r.school_id)!, places: r.quota_places, capKm: r.distance_cap_km, capMetric: r.distance_metric,
-        listed: new Set(r.areas.map((x) => x.ward)), distanceRule: r.method !== 'AREA_LIST', added: false,
+        listed: new Set(r.areas.map((x) => x.ward)), distanceRule: r.method !== 'AREA_LIST', added: false, synthetic: r.school.synthetic || r.is_synthetic,
       }));
       // The scenario, checked.
       const sc = a.scenario ?? {};
@@ -161,11 +227,11 @@ builder.queryField('placementSimulation', (t) =>
         if ((await provinceAt(p)) !== a.provinceCode) throw userError(ctx.lang, 'error.placementAddOutside', { name: n.name.slice(0, 80) });
         const name = n.name.normalize('NFC').trim().slice(0, 120);
         if (!name) throw userError(ctx.lang, 'error.placementName');
-        schools.push({ id: `new-${i + 1}`, name, at: p, places: n.places, capKm: n.distanceCapKm ?? null, capMetric: n.distanceCapKm != null ? 'ROAD' : null, listed: new Set(), distanceRule: true, added: true });
+        schools.push({ id: `new-${i + 1}`, name, at: p, places: n.places, capKm: n.distanceCapKm ?? null, capMetric: n.distanceCapKm != null ? 'ROAD' : null, listed: new Set(), distanceRule: true, added: true, synthetic: false });
       }
       const graph = await roadGraph(a.provinceCode);
       const result = simulatePlacement(graph, schools, areas);
-      return { ...result, schoolYear: a.schoolYear, grade: a.grade, demandYear, level, roadAttribution: graph?.source.attribution ?? null, closed };
+      return { ...result, schoolYear: a.schoolYear, grade: a.grade, demand, level, roadAttribution: graph?.source.attribution ?? null, closed };
     },
   }),
 );
