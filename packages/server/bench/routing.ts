@@ -125,6 +125,35 @@ try {
   for (let i = 0; i < 3; i++) { t = performance.now(); last = simulatePlacement(g, ps, areas); runs.push((performance.now() - t) / 1000); }
   console.log(`3. placement, grade 1: ${areas.length} wards, ${ps.length} schools, ${last.children} children (synthetic demand): ${last.placed} placed, ${last.unplaced} unplaced, ` +
     `mean ${Math.round(last.meanMeters ?? 0)} m by road; median of 3 runs ${pct(runs, 0.5).toFixed(1)} s`);
+
+  // 4. Zones drawn from the rules: every primary school of HCMC admitting by distance within 4 km by road
+  // (synthetic rules), drawn by admissionZones (the multi-source search, the grid, the cells merged in PostGIS);
+  // beside it, the baseline a planner would otherwise draw: straight-line Voronoi cells of the same schools in PostGIS.
+  await db.raw.exec(`INSERT INTO data_source (id, title, licence, attribution, is_synthetic) VALUES ('bench-rules', 'bench', 'none', 'bench', true)`);
+  await db.raw.query(`INSERT INTO admission_rule (school_id, school_year, grade, province_code, method, quota_places, distance_cap_km, distance_metric, source_id)
+    SELECT unnest($1::text[]), '2030-2031', 1, '79', 'NEAREST_BY_DISTANCE', 100, 4, 'ROAD', 'bench-rules'`, [primary.map((x) => x.id)]);
+  const ZQ = `{ admissionZones(provinceCode: "79", schoolYear: "2030-2031", grade: 1) }`;
+  t = performance.now();
+  const zres = await graphql({ schema, source: ZQ, contextValue: anonymousContext() });
+  const first = performance.now() - t;
+  if (zres.errors) throw new Error(zres.errors[0]!.message);
+  const zfc = zres.data!.admissionZones as { features: unknown[] };
+  t = performance.now();
+  await graphql({ schema, source: ZQ, contextValue: anonymousContext() });
+  const again = performance.now() - t;
+  const cellsRuns: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { nearestByRoadCells } = await import('../src/derived-zones.ts');
+    cellsRuns.push(nearestByRoadCells(g, primary.map((x) => ({ id: x.id, at: [x.lng, x.lat] as [number, number], capKm: 4, capMetric: 'ROAD' as const }))).ms);
+  }
+  const voronoi: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    t = performance.now();
+    await db.raw.query(`SELECT count(*) FROM (SELECT (ST_Dump(ST_VoronoiPolygons(ST_Collect(location)))).geom FROM school WHERE id = ANY ($1)) v`, [primary.map((x) => x.id)]);
+    voronoi.push(performance.now() - t);
+  }
+  console.log(`4. zones drawn from ${primary.length} distance rules (4 km by road): ${zfc.features.length} zones; admissionZones first ${(first / 1000).toFixed(1)} s, ` +
+    `cached ${again.toFixed(0)} ms; the search and grid alone median ${pct(cellsRuns, 0.5).toFixed(0)} ms; baseline straight-line Voronoi in PostGIS median ${pct(voronoi, 0.5).toFixed(0)} ms`);
 } finally {
   await drop();
 }

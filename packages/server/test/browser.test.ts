@@ -121,6 +121,15 @@ describe('the first screen', () => {
     const drawn = await page.evaluate(() => window.__edugisMap!.queryRenderedFeatures(undefined, { layers: ['route-line'] }).length);
     expect(drawn).toBeGreaterThan(0);
     expect(await page.getByTestId('legend').innerText()).toContain('Route to the school (OpenStreetMap)');
+    // The area the rule gives the school (the whole ward) is drawn in place of the old zone, called an illustration.
+    await expect.poll(() => page.getByTestId('rule-zone-1').innerText(), { timeout: 15_000 })
+      .toMatch(/^\s*Illustration, not an official boundary: the listed areas drawn by their wards' boundaries\.$/);
+    await mapIdle();
+    const layersDrawn = await page.evaluate(() => ['rule-fill', 'zone-fill'].map((l) => window.__edugisMap!.queryRenderedFeatures(undefined, { layers: [l] })
+      .filter((f) => (f as { properties: { entryGrade: number } }).properties.entryGrade === 1).length));
+    expect(layersDrawn[0]).toBeGreaterThan(0);
+    expect(layersDrawn[1]).toBe(0); // grade 1's old drawn zone gives way to the rule's area
+    expect(await page.getByTestId('legend').innerText()).toContain('The placed school\'s area by the rules (illustration)');
     await page.screenshot({ path: `${SHOTS}/rules-route.png` });
   });
 });

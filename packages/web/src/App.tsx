@@ -179,6 +179,7 @@ export function App() {
               <li><span className="dot dot-real" aria-hidden="true" />{t('realSchool')}</li>
               <li><span className="dot dot-digital" style={{ background: `radial-gradient(${DIGITAL_COLOR} 35%, #888 40%)` }} aria-hidden="true" />{t('digitalMark')}</li>
               <li><span className="dot dot-cluster" aria-hidden="true" />{t('clusterMark')}</li>
+              <li><span className="swatch-rule" aria-hidden="true" />{t('ruleZoneMark')}</li>
               <li><span className="swatch-zone" aria-hidden="true" />{t('zoneMark')}</li>
               <li><span className="swatch-route" aria-hidden="true" />{t('routeMark')}</li>
               <li><span className="swatch-ward" aria-hidden="true" />{t('wards')}</li>

@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import type { FeatureCollection } from 'geojson';
-import { ZONES_AT, type ZonesAtResult } from './queries.ts';
+import { RULE_ZONES, ZONES_AT, type RuleZonesResult, type ZonesAtResult } from './queries.ts';
 import { formatDistance, zonesCollection } from './url.ts';
 import { AdmissionCalendar } from './AdmissionCalendar.tsx';
 
@@ -16,14 +16,25 @@ export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number;
     if (data) refetch({ requestPolicy: 'network-only' });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lang]);
+  // The areas the rules give the placed schools, asked once the answer is known (drawn in place of the old zones).
+  const z0 = data?.enrollmentZonesAt;
+  const placedOf = (grade: number) => z0?.grades.find((g) => g.entryGrade === grade)?.admission.placed?.school.id ?? null;
+  const [p1, p6] = [placedOf(1), placedOf(6)];
+  const [{ data: rz }] = useQuery<RuleZonesResult>({
+    query: RULE_ZONES, pause: !z0?.covered || !z0.ward || (!p1 && !p6),
+    variables: { p: z0?.ward?.provinceCode ?? '', y: z0?.schoolYear ?? '', ids1: p1 ? [p1] : [], ids6: p6 ? [p6] : [], has1: !!p1, has6: !!p6 },
+  });
+  const rules = [[1, rz?.g1], [6, rz?.g6]].flatMap(([grade, fc]) => ((fc as RuleZonesResult['g1'])?.features ?? [])
+    .map((f) => ({ entryGrade: grade as number, geometry: f.geometry, note: String(f.properties?.note ?? '') })));
   useEffect(() => {
     const z = data?.enrollmentZonesAt;
     if (!z?.covered) return onZones(null);
     onZones(zonesCollection(
       z.grades.flatMap((g) => g.zones.map((m) => ({ entryGrade: g.entryGrade, geometry: m.zone.geometry }))),
       z.grades.map((g) => ({ entryGrade: g.entryGrade, geometry: g.admission.placed?.route ?? null })),
+      rules,
     ));
-  }, [data]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [data, rz]); // eslint-disable-line react-hooks/exhaustive-deps
   if (fetching && !data) return <p>{t('loading')}</p>;
   if (error || !data) return <p role="alert">{error?.graphQLErrors[0]?.message ?? t('loadError')}</p>;
   const z = data.enrollmentZonesAt;
@@ -49,6 +60,9 @@ export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number;
                   <p>{g.admission.placed.walk.measure === 'ROAD'
                     ? t('byRoad', { distance: formatDistance(g.admission.placed.walk.meters, t), walk: g.admission.placed.walk.minutes, ride: g.admission.placed.motorbike.minutes })
                     : t('byStraightLine', { distance: formatDistance(g.admission.placed.walk.meters, t) })}</p>
+                  {rules.filter((r) => r.entryGrade === g.entryGrade).slice(0, 1).map((r) => (
+                    <p key="rule-zone" className="muted" data-testid={`rule-zone-${g.entryGrade}`}><span className="swatch-rule" aria-hidden="true" />{' '}{r.note}</p>
+                  ))}
                   <p>{g.admission.placed.quotaClasses
                     ? t('quotaClasses', { places: g.admission.placed.quotaPlaces, classes: g.admission.placed.quotaClasses })
                     : t('quota', { places: g.admission.placed.quotaPlaces })}</p>

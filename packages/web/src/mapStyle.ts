@@ -12,6 +12,7 @@ export const LEVEL_COLORS = {
 } as const;
 export type LegendLevel = keyof typeof LEVEL_COLORS;
 export const DIGITAL_COLOR = '#facc15';
+export const RULE_ZONE_COLOR = '#0f766e';
 /** A school in the placement scenario: more or fewer children placed than under the rules, the same, closed, added. */
 export const SIM_COLORS = { more: '#16a34a', fewer: '#dc2626', same: '#6b7280', closed: '#111827', added: '#7c3aed' } as const;
 export type SimChange = keyof typeof SIM_COLORS;
@@ -33,8 +34,11 @@ export const layers: LayerSpecification[] = [
   // The dashboard's choropleth: each ward's value is set as feature-state; wards without one stay transparent.
   { id: 'wards-choropleth', type: 'fill', source: 'wards', 'source-layer': 'wards', paint: { 'fill-color': 'rgba(0,0,0,0)', 'fill-opacity': 0 } },
   { id: 'wards-line', type: 'line', source: 'wards', 'source-layer': 'wards', paint: { 'line-color': '#6b7280', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.5, 14, 1.5] } },
-  { id: 'zone-fill', type: 'fill', source: 'zone', filter: ['!=', ['get', 'kind'], 'route'], paint: { 'fill-color': '#0f4c81', 'fill-opacity': 0.15 } },
-  { id: 'zone-line', type: 'line', source: 'zone', filter: ['!=', ['get', 'kind'], 'route'], paint: { 'line-color': '#0f4c81', 'line-width': 2.5, 'line-dasharray': [2, 1] } },
+  { id: 'zone-fill', type: 'fill', source: 'zone', filter: ['==', ['get', 'kind'], 'zone'], paint: { 'fill-color': '#0f4c81', 'fill-opacity': 0.15 } },
+  { id: 'zone-line', type: 'line', source: 'zone', filter: ['==', ['get', 'kind'], 'zone'], paint: { 'line-color': '#0f4c81', 'line-width': 2.5, 'line-dasharray': [2, 1] } },
+  // The area the published rules give the home's school (admissionZones), drawn instead of the old zone: an illustration.
+  { id: 'rule-fill', type: 'fill', source: 'zone', filter: ['==', ['get', 'kind'], 'rule'], paint: { 'fill-color': RULE_ZONE_COLOR, 'fill-opacity': 0.12 } },
+  { id: 'rule-line', type: 'line', source: 'zone', filter: ['==', ['get', 'kind'], 'rule'], paint: { 'line-color': RULE_ZONE_COLOR, 'line-width': 2.5 } },
   { id: 'route-line', type: 'line', source: 'zone', filter: ['==', ['get', 'kind'], 'route'], layout: { 'line-join': 'round', 'line-cap': 'round' }, paint: { 'line-color': '#c2410c', 'line-width': 4, 'line-opacity': 0.85 } },
   // The placement simulation (dashboard): ward points sized by children left unplaced in the scenario; schools by
   // what the scenario changes (SIM_COLORS), drawn above the schools' own markers.

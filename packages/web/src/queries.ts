@@ -1,6 +1,6 @@
 // Operations against the committed schema (packages/server/schema.graphql).
 import { gql } from 'urql';
-import type { Geometry } from 'geojson';
+import type { FeatureCollection, Geometry } from 'geojson';
 
 export type Mức = 'LEVEL_1' | 'LEVEL_2' | 'LEVEL_3';
 
@@ -78,6 +78,15 @@ export interface ZonesAtResult {
         walk: { measure: 'ROAD' | 'STRAIGHT_LINE'; meters: number; minutes: number }; motorbike: { minutes: number }; route: Geometry | null } } }[];
   };
 }
+
+/** The areas the rules give the schools a home is placed at, per entry grade (illustrations). */
+export const RULE_ZONES = gql`
+  query RuleZones($p: String!, $y: String!, $ids1: [ID!], $ids6: [ID!], $has1: Boolean!, $has6: Boolean!) {
+    g1: admissionZones(provinceCode: $p, schoolYear: $y, grade: 1, schoolIds: $ids1) @include(if: $has1)
+    g6: admissionZones(provinceCode: $p, schoolYear: $y, grade: 6, schoolIds: $ids6) @include(if: $has6)
+  }
+`;
+export interface RuleZonesResult { g1?: FeatureCollection; g6?: FeatureCollection }
 
 export const SEARCH = gql`
   query Search($text: String!) {

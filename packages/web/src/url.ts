@@ -59,11 +59,15 @@ export function matches(s: SchoolPoint, f: Filters): boolean {
 
 /** Zones with their entry grade as one FeatureCollection for the map (zones without geometry are left out). */
 /** The zones drawn for a place, and the road routes to the schools the rules place it at (kind "route"). */
-export function zonesCollection(zones: { entryGrade: number; geometry: Geometry | null }[], routes: { entryGrade: number; geometry: Geometry | null }[] = []): FeatureCollection {
+export function zonesCollection(zones: { entryGrade: number; geometry: Geometry | null }[], routes: { entryGrade: number; geometry: Geometry | null }[] = [],
+  /** The areas the rules give the placed schools (admissionZones): they replace the drawn zone of their grade. */
+  rules: { entryGrade: number; geometry: Geometry }[] = []): FeatureCollection {
+  const ruled = new Set(rules.map((r) => r.entryGrade));
   return {
     type: 'FeatureCollection',
     features: [
-      ...zones.filter((z) => z.geometry).map((z) => ({ type: 'Feature' as const, properties: { entryGrade: z.entryGrade, kind: 'zone' }, geometry: z.geometry! })),
+      ...zones.filter((z) => z.geometry && !ruled.has(z.entryGrade)).map((z) => ({ type: 'Feature' as const, properties: { entryGrade: z.entryGrade, kind: 'zone' }, geometry: z.geometry! })),
+      ...rules.map((r) => ({ type: 'Feature' as const, properties: { entryGrade: r.entryGrade, kind: 'rule' }, geometry: r.geometry })),
       ...routes.filter((r) => r.geometry).map((r) => ({ type: 'Feature' as const, properties: { entryGrade: r.entryGrade, kind: 'route' }, geometry: r.geometry! })),
     ],
   };

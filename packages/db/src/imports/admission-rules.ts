@@ -354,7 +354,8 @@ async function plan(client: SqlClient, rows: RuleRow[], ctx: ImportContext) {
   return { items, errors, warnings };
 }
 /** "Đường Lê Lợi", "đường Lê Lợi" and "Lê Lợi" are the same street. */
-const streetKey = (name: string) => fold(name).replace(/^(duong|pho|hem)\s+/, '');
+/** A street's name for matching: without "Đường/Đ./Phố/Hẻm" in front, accents, case and spaces (fold). */
+export const streetKey = (name: string) => fold(name.normalize('NFC').trim().replace(/^((đường|duong|phố|pho|hẻm|hem)\s+|(đ|d)\.\s*)/iu, ''));
 /**
  * Streets the road network does not have in their ward, each named by row (a warning, not an error: the network is
  * an extract of a given date and a new street may be missing from it); one warning when no network is loaded.

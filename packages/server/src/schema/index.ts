@@ -19,5 +19,6 @@ import './admission-calendar.ts';
 import './admission-rules.ts';
 import './roads.ts';
 import './placement.ts';
+import './admission-zones.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
