@@ -217,4 +217,46 @@ describe('imports and accounts, in the browser', () => {
     const [stored] = await b.ctx.db.raw.query<{ n: number }>(`SELECT count(*)::int AS n FROM ward_demand WHERE school_year = '2028-2029' AND level = 'PRIMARY'`);
     expect(stored!.n).toBe(2);
   });
+
+  it('admission rules: a province officer changes a quota with its reason, sees it saved, and undoes it from the history', async () => {
+    const sql = (text: string, params: unknown[] = []) => b.ctx.db.raw.query(text, params);
+    await sql(`INSERT INTO data_source (id, title, licence, attribution) VALUES ('test-rules-ui', 'Kế hoạch tuyển sinh (thử)', 'unknown', 'UBND (thử)') ON CONFLICT DO NOTHING`);
+    await sql(`UPDATE school SET capacity = 900 WHERE id = 'syn-26740-primary-1'`);
+    await sql(`INSERT INTO admission_rule (school_id, school_year, grade, province_code, method, quota_places, quota_classes, areas, source_id) VALUES
+      ('syn-26740-primary-1', '2031-2032', 1, '79', 'AREA_LIST', 140, 4, '[{"kind": "WARD", "ward": "26740"}]', 'test-rules-ui')`);
+    const page = await b.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(b.url);
+    await signIn(page, 'demo.so');
+    await page.getByTestId('tab-rules').click();
+    await page.getByTestId('rules-year').fill('2031-2032');
+    const row = page.locator('[data-testid=rules-table] tr[data-id="syn-26740-primary-1"]');
+    await expect.poll(() => row.innerText(), { timeout: 15_000 }).toMatch(/140 \(4 lớp\)\s+—\s+Sài Gòn/);
+    expect(await row.innerText()).toContain('Dữ liệu mô phỏng'); // a synthetic school says so
+    await row.getByTestId('rules-edit').click();
+    await page.getByTestId('rules-places').fill('175');
+    await page.getByTestId('rules-classes').fill('5');
+    await page.getByTestId('rules-reason').fill('Quyết định 12/QĐ-UBND bổ sung một lớp');
+    await page.getByTestId('rules-save').click();
+    await expect.poll(() => page.getByTestId('rules-outcome').innerText(), { timeout: 15_000 })
+      .toMatch(/^Đã lưu: chỉ tiêu của .+ nay là 175 học sinh\. Có thể hoàn tác/);
+    await expect.poll(() => row.innerText()).toMatch(/175 \(5 lớp\)/);
+    // Above the school's capacity: refused, saying why, nothing changed.
+    await row.getByTestId('rules-edit').click();
+    await page.getByTestId('rules-places').fill('950');
+    await page.getByTestId('rules-reason').fill('thử');
+    await page.getByTestId('rules-save').click();
+    await expect.poll(() => page.getByTestId('rules-outcome').innerText(), { timeout: 15_000 }).toMatch(/^Không lưu được: chỉ tiêu 950 học sinh .* lớn hơn sức chứa cả trường \(900\)/);
+    await page.getByRole('button', { name: 'Hủy' }).click();
+    // The history: the change is an import of its own, undone with "Hoàn tác".
+    await page.getByTestId('tab-imports').click();
+    const entry = page.locator('[data-testid=import-history] tr', { hasText: 'edugis-sua-quy-dinh-syn-26740-primary-1-2031-2032-lop1.csv' });
+    await entry.getByRole('button', { name: 'Hoàn tác' }).click();
+    await expect.poll(async () => (await sql(`SELECT quota_places FROM admission_rule WHERE school_id = 'syn-26740-primary-1' AND school_year = '2031-2032'`))[0], { timeout: 15_000 })
+      .toEqual({ quota_places: 140 });
+    await page.getByTestId('tab-rules').click();
+    await page.getByTestId('rules-year').fill('2031-2032');
+    await expect.poll(() => row.innerText(), { timeout: 15_000 }).toMatch(/140 \(4 lớp\)/);
+    await page.screenshot({ path: `${SHOTS}/rules-edit.png`, fullPage: true });
+  });
 });

@@ -8,6 +8,7 @@ import { indexVersion, score, validateAnswers, type AnswerError, type Answers, t
 import './workspace-i18n.ts';
 import { Accounts, Imports, SetPassword } from './StaffData.tsx';
 import { WardDemand } from './WardDemand.tsx';
+import { AdmissionRulesEditor } from './AdmissionRulesEditor.tsx';
 import { Reports, SchoolSearch } from './SchoolEdit.tsx';
 import { setSession, useSession } from './session.ts';
 import {
@@ -69,7 +70,7 @@ export default function Workspace({ onClose }: { onClose: () => void }) {
         {!session ? <LoginForm />
           : session.account.mustChangePassword ? <SetPassword session={session} />
             : (role === 'SCHOOL_STAFF' || role === 'PRINCIPAL') && session.account.school ? <SchoolAssessment schoolId={session.account.school.id} />
-              : role === 'PROVINCE_STAFF' || role === 'ADMIN' ? <OfficeTabs tabs={['review', 'reports', 'schools', 'imports', 'demand', 'accounts']} />
+              : role === 'PROVINCE_STAFF' || role === 'ADMIN' ? <OfficeTabs tabs={['review', 'reports', 'schools', 'imports', 'demand', 'rules', 'accounts']} />
                 : role === 'WARD_STAFF' ? <OfficeTabs tabs={['review', 'reports', 'schools']} />
                   : <p className="hint">{t('ws.plannerHint')}</p>}
       </div>
@@ -78,11 +79,11 @@ export default function Workspace({ onClose }: { onClose: () => void }) {
 }
 
 /** Ward and province staff and admins: the review queue, reports, schools (and imports and accounts), one tab at a time. */
-type Tab = 'review' | 'reports' | 'schools' | 'imports' | 'demand' | 'accounts';
+type Tab = 'review' | 'reports' | 'schools' | 'imports' | 'demand' | 'rules' | 'accounts';
 function OfficeTabs({ tabs }: { tabs: Tab[] }) {
   const { t } = useTranslation();
   const [tab, setTab] = useState<Tab>('review');
-  const panel = { review: <Review />, reports: <Reports />, schools: <SchoolSearch />, imports: <Imports />, demand: <WardDemand />, accounts: <Accounts /> };
+  const panel = { review: <Review />, reports: <Reports />, schools: <SchoolSearch />, imports: <Imports />, demand: <WardDemand />, rules: <AdmissionRulesEditor />, accounts: <Accounts /> };
   return (
     <>
       <div role="tablist" className="ws-tabs" aria-label={t('data.tabs')}>

@@ -66,7 +66,7 @@ const vi = {
   },
   data: {
     tabs: 'Công việc của Sở',
-    tab: { review: 'Thẩm định', reports: 'Phản ánh', schools: 'Trường học', imports: 'Nhập dữ liệu', demand: 'Số trẻ theo phường', accounts: 'Tài khoản' },
+    tab: { review: 'Thẩm định', reports: 'Phản ánh', schools: 'Trường học', imports: 'Nhập dữ liệu', demand: 'Số trẻ theo phường', rules: 'Quy định tuyển sinh', accounts: 'Tài khoản' },
     importsTitle: 'Nhập dữ liệu từ tệp',
     province: 'Tỉnh/thành phố (mã)',
     kind: 'Loại dữ liệu',
@@ -142,6 +142,16 @@ const vi = {
     newPasswordAgain: 'Nhập lại mật khẩu mới',
     setPassword: 'Đặt mật khẩu',
     passwordsDiffer: 'Hai lần nhập mật khẩu mới không giống nhau.',
+  },
+  rules: {
+    title: 'Quy định tuyển sinh đầu cấp', grade: 'Lớp',
+    intro: 'Chỉ tiêu, bán kính và địa bàn của từng trường theo năm học. Sửa một chỉ tiêu hoặc bán kính ở đây; thêm hoặc thay cả bảng quy định bằng tệp ở thẻ "Nhập dữ liệu".',
+    none: 'Chưa có quy định tuyển sinh lớp {{grade}} năm học {{year}}.', school: 'Trường', quota: 'Chỉ tiêu (học sinh)', cap: 'Bán kính', areas: 'Địa bàn',
+    classes: '{{n}} lớp', edit: 'Sửa', editing: 'Sửa quy định của {{name}}', classesLabel: 'Số lớp (để trống nếu không có)', capLabel: 'Bán kính (km, để trống nếu không có)',
+    metricLabel: 'Cách đo', metric: { ROAD: 'theo đường đi', STRAIGHT: 'đường chim bay', null: '' }, reason: 'Lý do (căn cứ văn bản)',
+    method: { AREA_LIST: 'theo địa bàn', NEAREST_BY_DISTANCE: 'gần nhà nhất', HYBRID: 'địa bàn và khoảng cách' },
+    undoHint: 'Thay đổi được ghi vào lịch sử nhập dữ liệu của tỉnh/thành phố và có thể hoàn tác ở đó.', save: 'Lưu thay đổi', cancel: 'Hủy',
+    saved: 'Đã lưu: chỉ tiêu của {{name}} nay là {{places}} học sinh. Có thể hoàn tác trong "Nhập dữ liệu" › Lịch sử.',
   },
   demand: {
     title: 'Số trẻ trong độ tuổi theo phường/xã',
@@ -273,7 +283,7 @@ const en: typeof vi = {
   },
   data: {
     tabs: 'Province office work',
-    tab: { review: 'Review', reports: 'Reports', schools: 'Schools', imports: 'Imports', demand: 'Children per ward', accounts: 'Accounts' },
+    tab: { review: 'Review', reports: 'Reports', schools: 'Schools', imports: 'Imports', demand: 'Children per ward', rules: 'Admission rules', accounts: 'Accounts' },
     importsTitle: 'Import data from a file',
     province: 'Province (code)',
     kind: 'Kind of data',
@@ -349,6 +359,16 @@ const en: typeof vi = {
     newPasswordAgain: 'New password again',
     setPassword: 'Set password',
     passwordsDiffer: 'The two new passwords differ.',
+  },
+  rules: {
+    title: 'Entry-grade admission rules', grade: 'Grade',
+    intro: 'Each school\'s quota, cap and areas by school year. Change a quota or cap here; add or replace the whole table by importing a file (tab "Imports").',
+    none: 'No grade {{grade}} admission rules for {{year}} yet.', school: 'School', quota: 'Quota (pupils)', cap: 'Distance cap', areas: 'Areas',
+    classes: '{{n}} classes', edit: 'Edit', editing: 'Edit the rule of {{name}}', classesLabel: 'Classes (empty if none)', capLabel: 'Cap (km, empty if none)',
+    metricLabel: 'Measured', metric: { ROAD: 'by road', STRAIGHT: 'straight line', null: '' }, reason: 'Reason (the decision it follows)',
+    method: { AREA_LIST: 'by area', NEAREST_BY_DISTANCE: 'nearest homes', HYBRID: 'areas and distance' },
+    undoHint: 'The change is recorded in the province\'s import history and can be undone there.', save: 'Save the change', cancel: 'Cancel',
+    saved: 'Saved: the quota of {{name}} is now {{places}} pupils. It can be undone in "Imports" › History.',
   },
   demand: {
     title: 'Children of school age per ward',

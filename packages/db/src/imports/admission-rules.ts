@@ -6,7 +6,9 @@
 // repeated unchanged) on the rows that follow. Checked on their own (numbers, names, dates) and against what is
 // stored: unknown schools and wards, a school or feeder of the wrong level, a quota of 0 or above the school's
 // capacity, one area listed by two schools that do not say they share it; wards no rule reaches are a warning.
+import { createHash } from 'node:crypto';
 import { sqltag as sql } from '@prisma/client/runtime/client';
+import { stringify } from 'csv-stringify/sync';
 import { fold, mapColumns, readTable, type ColumnSpec, type FileFormat, type Upload } from './file.ts';
 import type { Issue } from './messages.ts';
 import { parseDate } from './admission-calendar.ts';
@@ -245,11 +247,40 @@ export async function uncoveredWards(client: SqlClient, provinceCode: string, gr
 }
 
 interface SchoolHit { id: string; official_code: string | null; name: string; levels: string[]; capacity: number | null; province_code: string | null }
+/** A rule's version: changes with any of its stored fields (an edit names the version it changes). */
+export const ruleVersion = (state: RuleState): string => createHash('sha256').update(canonical(state)).digest('hex').slice(0, 16);
+
+/** The rule as the import reads it (one row per area, the rule's own columns on the first), for an edit made in a form. */
+export function ruleToCsv(state: Omit<RuleState, 'source_id'>): string {
+  const head = RULE_COLUMNS.map((c) => c.names[0]!);
+  const own = (first: boolean) => ({
+    school: state.school_id, schoolYear: state.school_year, grade: state.grade,
+    ...(first ? {
+      method: state.method, places: state.quota_places, classes: state.quota_classes ?? '', cap: state.distance_cap_km ?? '', metric: state.distance_metric ?? '',
+      priority: state.priority_groups.join('; '), feeders: state.feeder_school_ids.join('; '), shared: state.shared_with.join('; '),
+      docNumber: state.document_number ?? '', docDate: state.document_date ?? '', issuer: state.issuing_body ?? '',
+    } : {}),
+  });
+  const areas = state.areas.length ? state.areas : [null];
+  const rows = areas.map((a, i) => {
+    const r: Partial<Record<Col, string | number>> = { ...own(i === 0), ...(a ? {
+      areaKind: a.kind, areaWard: a.ward, areaName: a.name ?? '', houseFrom: a.from ?? '', houseTo: a.to ?? '', parity: a.parity ?? '',
+    } : {}) };
+    return RULE_COLUMNS.map((c) => r[c.key] ?? '');
+  });
+  return stringify([head, ...rows]);
+}
+
 const STATE_SQL = sql`
   SELECT school_id, school_year, grade::int AS grade, method, quota_places, quota_classes, distance_cap_km, distance_metric, areas,
          priority_groups, feeder_school_ids, shared_with, document_number, to_char(document_date, 'YYYY-MM-DD') AS document_date,
          issuing_body, source_id
   FROM admission_rule`;
+
+/** The stored rules of these keys ("school:year:grade") as the import compares them. */
+export async function ruleStates(client: SqlClient, keys: string[]): Promise<RuleState[]> {
+  return client.$queryRaw<RuleState[]>(sql`${STATE_SQL} WHERE school_id || ':' || school_year || ':' || grade = ANY (${keys}::text[])`);
+}
 
 async function plan(client: SqlClient, rows: RuleRow[], ctx: ImportContext) {
   const errors: Issue[] = [];

@@ -8,5 +8,5 @@ export { wardDemandKind, type DemandRow, type DemandState } from './ward-demand.
 export { accountsKind, accountId, ACCOUNT_COLUMNS, type AccountRow, type AccountState } from './accounts.ts';
 export { resultsKind, RESULT_COLUMNS, type ResultRow, type ResultState } from './results.ts';
 export { admissionCalendarKind, CALENDAR_STEPS, parseDate, type CalendarRow, type CalendarState, type CalendarStep } from './admission-calendar.ts';
-export { admissionRulesKind, streetKey, ruleOverlaps, uncoveredWards, GRADE_LEVEL, RULE_COLUMNS, RULE_METHODS, type RuleArea, type RuleRow, type RuleState, type RuleMethod, type RuleOverlap, type UncoveredWard } from './admission-rules.ts';
+export { admissionRulesKind, streetKey, ruleVersion, ruleToCsv, ruleStates, ruleOverlaps, uncoveredWards, GRADE_LEVEL, RULE_COLUMNS, RULE_METHODS, type RuleArea, type RuleRow, type RuleState, type RuleMethod, type RuleOverlap, type UncoveredWard } from './admission-rules.ts';
 export { osmRoadsKind, roadAccess, type RoadWayRow, type RoadNetworkRow, type RoadNetworkState } from './osm-roads.ts';

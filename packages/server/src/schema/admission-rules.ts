@@ -2,7 +2,7 @@
 // entry grade, the quota, the method, the areas, the distance cap, priority groups, feeder schools and the
 // document; and their check: areas two schools both list without sharing them, and wards no rule reaches (with
 // whether the ward has a school of the level at all). Public, like the zones they replace.
-import { ruleOverlaps, uncoveredWards, type RuleArea, type RuleState } from '@edugis/db';
+import { ruleOverlaps, ruleStates, ruleVersion, uncoveredWards, type RuleArea, type RuleState } from '@edugis/db';
 import { sql } from '@edugis/prisma-postgis';
 import { builder } from '../builder.ts';
 import { prisma } from '../db.ts';
@@ -41,16 +41,21 @@ const Area = builder.objectRef<AreaOut>('AdmissionArea').implement({
   }),
 });
 
-interface SchoolBrief { id: string; name: string }
+interface SchoolBrief { id: string; name: string; synthetic: boolean }
 const Brief = builder.objectRef<SchoolBrief>('AdmissionSchool').implement({
-  fields: (t) => ({ id: t.exposeID('id'), name: t.exposeString('name') }),
+  fields: (t) => ({
+    id: t.exposeID('id'), name: t.exposeString('name'),
+    isSynthetic: t.boolean({ description: 'A synthetic school (demonstration data), not a real one.', resolve: (s) => s.synthetic }),
+  }),
 });
 
 interface RuleOut extends RuleState {
-  school: SchoolBrief & { synthetic: boolean }; feeders: SchoolBrief[]; shared: SchoolBrief[]; areas: AreaOut[];
+  school: SchoolBrief; feeders: SchoolBrief[]; shared: SchoolBrief[]; areas: AreaOut[];
   source_title: string; attribution: string; is_synthetic: boolean;
+  /** Changes with every change to the rule: an edit names it (editAdmissionRule's expectedVersion). */
+  version: string;
 }
-const Rule = builder.objectRef<RuleOut>('AdmissionRule').implement({
+export const Rule = builder.objectRef<RuleOut>('AdmissionRule').implement({
   description: 'What a ward (or the Sở) publishes for one school, school year and entry grade.',
   fields: (t) => ({
     school: t.field({ type: Brief, resolve: (r) => r.school }),
@@ -71,6 +76,7 @@ const Rule = builder.objectRef<RuleOut>('AdmissionRule').implement({
     sourceTitle: t.string({ resolve: (r) => r.source_title }),
     attribution: t.string({ resolve: (r) => r.attribution }),
     isSynthetic: t.boolean({ description: 'True when the rules were loaded as synthetic (test or demonstration) data.', resolve: (r) => r.is_synthetic }),
+    version: t.string({ description: 'Changes with every change to the rule; give it to editAdmissionRule as expectedVersion.', resolve: (r) => r.version }),
   }),
 });
 
@@ -86,13 +92,13 @@ export async function checkRuleArgs(ctx: Context, args: { provinceCode: string; 
 
 /** A province's rules of a year and grade with names resolved, optionally only those of schools in, or taking areas of, a ward. */
 export async function rulesOf(provinceCode: string, schoolYear: string, grade: number, wardCode: string | null = null): Promise<RuleOut[]> {
-  const rows = await prisma().$queryRaw<RuleOut[]>(sql`
+  const rows = await prisma().$queryRaw<Omit<RuleOut, 'version'>[]>(sql`
     SELECT r.school_id, r.school_year, r.grade::int AS grade, r.method, r.quota_places, r.quota_classes, r.distance_cap_km, r.distance_metric,
            r.priority_groups, r.feeder_school_ids, r.shared_with, r.document_number, to_char(r.document_date, 'YYYY-MM-DD') AS document_date,
            r.issuing_body, r.source_id, d.title AS source_title, d.attribution, d.is_synthetic,
            json_build_object('id', s.id, 'name', s.name, 'synthetic', s.is_synthetic) AS school,
-           (SELECT coalesce(json_agg(json_build_object('id', f.id, 'name', f.name) ORDER BY f.name), '[]') FROM school f WHERE f.id = ANY (r.feeder_school_ids)) AS feeders,
-           (SELECT coalesce(json_agg(json_build_object('id', f.id, 'name', f.name) ORDER BY f.name), '[]') FROM school f WHERE f.id = ANY (r.shared_with)) AS shared,
+           (SELECT coalesce(json_agg(json_build_object('id', f.id, 'name', f.name, 'synthetic', f.is_synthetic) ORDER BY f.name), '[]') FROM school f WHERE f.id = ANY (r.feeder_school_ids)) AS feeders,
+           (SELECT coalesce(json_agg(json_build_object('id', f.id, 'name', f.name, 'synthetic', f.is_synthetic) ORDER BY f.name), '[]') FROM school f WHERE f.id = ANY (r.shared_with)) AS shared,
            (SELECT coalesce(json_agg(a.value || jsonb_build_object('ward_name', w.name) ORDER BY a.ord), '[]')
               FROM jsonb_array_elements(r.areas) WITH ORDINALITY AS a(value, ord)
               LEFT JOIN admin_unit w ON w.level = 'WARD' AND w.valid_to IS NULL AND w.code = a.value->>'ward') AS areas
@@ -101,7 +107,9 @@ export async function rulesOf(provinceCode: string, schoolYear: string, grade: n
     WHERE r.province_code = ${provinceCode} AND r.school_year = ${schoolYear} AND r.grade = ${grade}::int
       AND (${wardCode}::text IS NULL OR sw.code = ${wardCode}::text OR r.areas @> jsonb_build_array(jsonb_build_object('ward', ${wardCode}::text)))
     ORDER BY s.name, s.id`);
-  return rows;
+  const states = new Map((await ruleStates(prisma(), rows.map((r) => `${r.school_id}:${r.school_year}:${r.grade}`)))
+    .map((st) => [`${st.school_id}:${st.school_year}:${st.grade}`, ruleVersion(st)]));
+  return rows.map((r) => ({ ...r, version: states.get(`${r.school_id}:${r.school_year}:${r.grade}`)! }));
 }
 
 builder.queryField('admissionRules', (t) =>

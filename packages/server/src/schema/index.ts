@@ -20,5 +20,6 @@ import './admission-rules.ts';
 import './roads.ts';
 import './placement.ts';
 import './admission-zones.ts';
+import './admission-rule-edit.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
