@@ -133,6 +133,7 @@ const resources = {
       analytics: { unattributed: 'Không xác định được quận/huyện cũ (phường/xã mới gộp từ nhiều quận/huyện)' },
       ruleEdit: { source: 'Sửa trên EduGIS bởi {{name}}' },
       admission: {
+        officialArea: 'ranh giới chính thức', officialAreaDoc: 'ranh giới chính thức theo văn bản {{doc}}',
         listed: 'Năm học {{year}}, lớp {{grade}}: địa chỉ này thuộc địa bàn tuyển sinh của {{school}} ({{area}}), cách {{road}} ({{walk}} phút đi bộ, {{ride}} phút đi xe máy). Chỉ tiêu: {{quota}}.',
         subArea: 'Năm học {{year}}, lớp {{grade}}: phường/xã của địa chỉ này chia địa bàn theo khu phố/ấp, nên trường phụ thuộc khu phố/ấp nơi ở: {{list}}.',
         nearest: 'Năm học {{year}}, lớp {{grade}}: tuyển theo khoảng cách; trường gần nhất còn nhận: {{school}}, cách {{road}} ({{walk}} phút đi bộ, {{ride}} phút đi xe máy){{cap}}. Chỉ tiêu: {{quota}}.',
@@ -301,6 +302,7 @@ const resources = {
       analytics: { unattributed: 'Former district unknown (today\'s ward was made from several districts)' },
       ruleEdit: { source: 'Edited in EduGIS by {{name}}' },
       admission: {
+        officialArea: 'the official boundary', officialAreaDoc: 'the official boundary of document {{doc}}',
         listed: '{{year}}, grade {{grade}}: this address is in the admission area of {{school}} ({{area}}), {{road}} away ({{walk}} min on foot, {{ride}} min by motorbike). Quota: {{quota}}.',
         subArea: '{{year}}, grade {{grade}}: this ward divides its areas by khu phố/ấp, so the school depends on the khu phố/ấp you live in: {{list}}.',
         nearest: '{{year}}, grade {{grade}}: places go by distance; the nearest school taking this address: {{school}}, {{road}} away ({{walk}} min on foot, {{ride}} min by motorbike){{cap}}. Quota: {{quota}}.',

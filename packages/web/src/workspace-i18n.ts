@@ -70,7 +70,7 @@ const vi = {
     importsTitle: 'Nhập dữ liệu từ tệp',
     province: 'Tỉnh/thành phố (mã)',
     kind: 'Loại dữ liệu',
-    kinds: { schools: 'Danh sách trường (CSV, XLSX, GeoJSON)', 'osm-schools': 'Trường từ OpenStreetMap (.osm.pbf)', results: 'Kết quả chuyển đổi số các năm trước (CSV, XLSX)', accounts: 'Tài khoản cán bộ (CSV, XLSX)', 'ward-demand': 'Số trẻ trong độ tuổi theo phường/xã (CSV, XLSX)', 'admission-calendar': 'Lịch tuyển sinh (CSV, XLSX)', 'admission-rules': 'Quy định tuyển sinh: chỉ tiêu, địa bàn, bán kính (CSV, XLSX)' },
+    kinds: { schools: 'Danh sách trường (CSV, XLSX, GeoJSON)', 'osm-schools': 'Trường từ OpenStreetMap (.osm.pbf)', results: 'Kết quả chuyển đổi số các năm trước (CSV, XLSX)', accounts: 'Tài khoản cán bộ (CSV, XLSX)', 'ward-demand': 'Số trẻ trong độ tuổi theo phường/xã (CSV, XLSX)', 'admission-calendar': 'Lịch tuyển sinh (CSV, XLSX)', 'admission-rules': 'Quy định tuyển sinh: chỉ tiêu, địa bàn, bán kính (CSV, XLSX)', 'admission-zones': 'Ranh giới địa bàn tuyển sinh chính thức (GeoJSON, KML, Shapefile .zip)' },
     kindHint: {
       schools: 'Cột: Mã trường, Tên trường, Cấp học, Loại hình, Địa chỉ, Mã phường/xã, Kinh độ, Vĩ độ, Sức chứa, Số học sinh, Điện thoại, Trang web (xem README). Tệp UTF-8.',
       'osm-schools': 'Đối tượng amenity=school, kindergarten, college; cấp học suy ra từ thẻ hoặc tên. Giấy phép luôn là ODbL 1.0.',
@@ -79,6 +79,7 @@ const vi = {
       'ward-demand': 'Cột: Mã phường/xã, Số trẻ. Chọn năm học và cấp học.',
       'admission-calendar': 'Cột: Năm học, Bước (Xác nhận dữ liệu, Đăng ký lớp 1, Đăng ký lớp 6, Đăng ký lớp 10, Kết quả), Từ ngày, Đến ngày (dd/mm/yyyy), Ghi chú.',
       'admission-rules': 'Mỗi dòng một địa bàn: Mã trường, Năm học, Lớp (1, 6, 10), Phương thức (Theo địa bàn, Gần nhà, Kết hợp), Chỉ tiêu (học sinh), Chỉ tiêu (lớp), Bán kính (km), Cách đo (Đường chim bay, Đường đi), Nhóm ưu tiên, Trường nguồn, Tuyển chung với (cách nhau bởi ";"), Số văn bản, Ngày văn bản, Cơ quan ban hành; Loại địa bàn (Phường/xã, Khu phố/ấp, Đường), Mã phường/xã, Tên địa bàn, Số nhà từ, Số nhà đến, Chẵn/lẻ. Các cột của quy định chỉ cần ghi ở dòng đầu.',
+      'admission-zones': 'Mỗi vùng một trường: thuộc tính Mã trường, Năm học, Lớp (1, 6, 10), Số văn bản (tùy chọn). Kinh độ/vĩ độ WGS 84; Shapefile gửi dạng .zip kèm .prj (VN-2000 được chuyển đổi). Nhập quy định của trường trước. Ranh giới chính thức thay cho địa bàn kê trong quy định khi xét nơi ở.',
     },
     file: 'Tệp',
     source: 'Nguồn',
@@ -287,7 +288,7 @@ const en: typeof vi = {
     importsTitle: 'Import data from a file',
     province: 'Province (code)',
     kind: 'Kind of data',
-    kinds: { schools: 'Schools (CSV, XLSX, GeoJSON)', 'osm-schools': 'Schools from OpenStreetMap (.osm.pbf)', results: 'Digital-transformation results of past years (CSV, XLSX)', accounts: 'Staff accounts (CSV, XLSX)', 'ward-demand': 'Children of school age per ward (CSV, XLSX)', 'admission-calendar': 'Admissions calendar (CSV, XLSX)', 'admission-rules': 'Admission rules: quotas, areas, distance caps (CSV, XLSX)' },
+    kinds: { schools: 'Schools (CSV, XLSX, GeoJSON)', 'osm-schools': 'Schools from OpenStreetMap (.osm.pbf)', results: 'Digital-transformation results of past years (CSV, XLSX)', accounts: 'Staff accounts (CSV, XLSX)', 'ward-demand': 'Children of school age per ward (CSV, XLSX)', 'admission-calendar': 'Admissions calendar (CSV, XLSX)', 'admission-rules': 'Admission rules: quotas, areas, distance caps (CSV, XLSX)', 'admission-zones': 'Official admission area boundaries (GeoJSON, KML, zipped Shapefile)' },
     kindHint: {
       schools: 'Columns: Mã trường, Tên trường, Cấp học, Loại hình, Địa chỉ, Mã phường/xã, Kinh độ, Vĩ độ, Sức chứa, Số học sinh, Điện thoại, Trang web (English names accepted; see the README). UTF-8.',
       'osm-schools': 'amenity=school, kindergarten and college objects; levels inferred from tags or the name. The licence is always ODbL 1.0.',
@@ -296,6 +297,7 @@ const en: typeof vi = {
       'ward-demand': 'Columns: ward code, children. Choose the school year and level.',
       'admission-calendar': 'Columns: school year, step (Xác nhận dữ liệu, Đăng ký lớp 1, Đăng ký lớp 6, Đăng ký lớp 10, Kết quả), from, to (dd/mm/yyyy), note.',
       'admission-rules': 'One row per area: school code, school year, grade (1, 6, 10), method (Theo địa bàn = by area, Gần nhà = nearest, Kết hợp = both), quota in pupils and classes, cap (km), measure (Đường chim bay = straight, Đường đi = by road), priority groups, feeder schools, shared with (separated by ";"), document number, date, issuing body; area kind (Phường/xã, Khu phố/ấp, Đường), ward code, area name, house numbers from, to, odd/even. The rule\'s own columns go on its first row only.',
+      'admission-zones': 'One area per school: properties school code (Mã trường), school year, grade (1, 6, 10), document number (optional). Longitude/latitude WGS 84; a Shapefile as a .zip with its .prj (VN-2000 is converted). Import the school\'s rule first. The official boundary replaces the rule\'s listed areas when a home is checked.',
     },
     file: 'File',
     source: 'Source',

@@ -11,7 +11,7 @@ export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 /** The most rows one file may hold (the national synthetic schools are about 53,000). */
 export const MAX_IMPORT_ROWS = 100_000;
 
-export type FileFormat = 'csv' | 'xlsx' | 'geojson' | 'pbf';
+export type FileFormat = 'csv' | 'xlsx' | 'geojson' | 'pbf' | 'kml' | 'shapefile';
 export interface Upload { name: string; bytes: Uint8Array }
 
 const ascii = (b: Uint8Array, from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
@@ -28,13 +28,21 @@ export function sniffFormat(u: Upload): FileFormat {
   const b = u.bytes;
   const ext = /\.([a-z.]+)$/i.exec(u.name)?.[1]?.toLowerCase() ?? '';
   if (b.length === 0 || (b.length <= 3 && b.every((x) => x === 0xef || x === 0xbb || x === 0xbf))) throw new ImportFileError({ key: 'empty' });
-  if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) return 'xlsx';
+  if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) {
+    // A zip: an Excel workbook, or a Shapefile's parts (.shp, .dbf, .prj…) zipped together. The first entry's name
+    // (at offset 30 of its local header) tells which.
+    const nameLength = b.length > 30 ? b[26]! | (b[27]! << 8) : 0;
+    const first = ascii(b, 30, 30 + Math.min(nameLength, 255)).toLowerCase();
+    return ext === 'zip' || /\.(shp|shx|dbf|prj|cpg)$/.test(first) ? 'shapefile' : 'xlsx';
+  }
   // An OSM PBF file starts with a BlobHeader: a 4-byte length, then field 1 (type) = "OSMHeader".
   if (b.length > 16 && b[4] === 0x0a && ascii(b, 6, 15) === 'OSMHeader') return 'pbf';
   if (ext.endsWith('pbf')) throw new ImportFileError({ key: 'badPbf', values: { detail: 'no OSMHeader block at the start' } });
   if (ext === 'xlsx' || ext === 'xls') throw new ImportFileError({ key: 'badXlsx', values: { detail: ext === 'xls' ? 'Excel 97–2003 .xls is not read; save as .xlsx' : 'not a zip archive' } });
   const head = decodeText(b.subarray(0, Math.min(b.length, 4096)), true).text.trimStart();
   if (head.startsWith('{') || ext === 'geojson' || ext === 'json') return 'geojson';
+  if (ext === 'kml' || /^(<\?xml[^>]*>\s*)?<kml[\s>]/.test(head)) return 'kml';
+  if (ext === 'kmz') throw new ImportFileError({ key: 'badKml', values: { detail: 'KMZ is a zipped KML: unzip it and send the .kml' } });
   return 'csv';
 }
 

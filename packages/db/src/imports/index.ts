@@ -10,3 +10,4 @@ export { resultsKind, RESULT_COLUMNS, type ResultRow, type ResultState } from '.
 export { admissionCalendarKind, CALENDAR_STEPS, parseDate, type CalendarRow, type CalendarState, type CalendarStep } from './admission-calendar.ts';
 export { admissionRulesKind, streetKey, ruleVersion, ruleToCsv, ruleStates, ruleOverlaps, uncoveredWards, GRADE_LEVEL, RULE_COLUMNS, RULE_METHODS, type RuleArea, type RuleRow, type RuleState, type RuleMethod, type RuleOverlap, type UncoveredWard } from './admission-rules.ts';
 export { osmRoadsKind, roadAccess, type RoadWayRow, type RoadNetworkRow, type RoadNetworkState } from './osm-roads.ts';
+export { admissionZonesKind, type ZoneRow, type ZoneState } from './admission-zones.ts';

@@ -18,7 +18,7 @@ import { School } from './school.ts';
 type RuleOut = Awaited<ReturnType<typeof rulesOf>>[number];
 export const ENTRY_LEVEL: Record<number, string> = { 1: 'PRIMARY', 6: 'LOWER_SECONDARY', 10: 'UPPER_SECONDARY' };
 
-type Reason = 'LISTED_WARD' | 'LISTED_SUB_WARD' | 'LISTED_STREET' | 'NEAREST';
+type Reason = 'LISTED_WARD' | 'LISTED_SUB_WARD' | 'LISTED_STREET' | 'LISTED_POLYGON' | 'NEAREST';
 type Status = 'IN_LISTED_AREA' | 'DEPENDS_ON_SUB_AREA' | 'NEAREST_BY_DISTANCE' | 'OUTSIDE_EVERY_CAP' | 'NO_RULE';
 export interface Candidate {
   rule: RuleOut; reason: Reason; area: string | null; withinCap: boolean | null; straightMeters: number; walk: Leg; motorbike: Leg;
@@ -55,8 +55,19 @@ export async function admissionAt(home: Home, year: string, grade: number, lang:
 
   // The rules that can take this home, and how.
   const street = rules.some((r) => r.areas.some((a) => a.kind === 'STREET' && a.ward === ward.code)) ? await streetAt(point, ward.provinceCode) : null;
+  // Official polygons (import kind admission-zones) decide for their rules: the home is in one or not.
+  const polygons = rules.length ? await prisma().$queryRaw<{ school_id: string; covers: boolean; document_number: string | null }[]>(sql`
+    SELECT school_id, ST_Covers(geom, ST_SetSRID(ST_MakePoint(${point[0]}::float8, ${point[1]}::float8), 4326)) AS covers, document_number
+    FROM admission_zone_official WHERE school_year = ${year} AND grade = ${grade}::int AND school_id = ANY (${rules.map((r) => r.school_id)}::text[])`) : [];
+  const polygonOf = new Map(polygons.map((p) => [p.school_id, p]));
   const hits: { rule: RuleOut; reason: Reason; area: string | null }[] = [];
   for (const r of rules) {
+    const official = polygonOf.get(r.school_id);
+    if (official) {
+      if (official.covers) hits.push({ rule: r, reason: 'LISTED_POLYGON', area: tr(official.document_number ? 'admission.officialAreaDoc' : 'admission.officialArea', { doc: official.document_number }) as string });
+      else if (r.method !== 'AREA_LIST') hits.push({ rule: r, reason: 'NEAREST', area: null });
+      continue;
+    }
     const mine = r.areas.filter((a) => a.ward === ward.code);
     const whole = mine.find((a) => a.kind === 'WARD');
     const onStreet = street ? mine.find((a) => a.kind === 'STREET' && fold(a.name!) === fold(street)) : undefined;
@@ -82,7 +93,7 @@ export async function admissionAt(home: Home, year: string, grade: number, lang:
     return { ...h, withinCap, straightMeters: sm, walk: w, motorbike: ride.get(h.rule.school_id)! };
   }).sort((a, b) => a.walk.meters - b.walk.meters);
 
-  const listed = candidates.filter((c) => c.reason === 'LISTED_WARD' || c.reason === 'LISTED_STREET');
+  const listed = candidates.filter((c) => c.reason === 'LISTED_WARD' || c.reason === 'LISTED_STREET' || c.reason === 'LISTED_POLYGON');
   const sub = candidates.filter((c) => c.reason === 'LISTED_SUB_WARD');
   const near = candidates.filter((c) => c.reason === 'NEAREST' && c.withinCap !== false);
   let status: Status; let placed: Candidate | null = null;
@@ -159,6 +170,7 @@ const ReasonEnum = builder.enumType('AdmissionReason', {
     LISTED_WARD: { description: 'The rule lists the home\'s whole ward.' },
     LISTED_STREET: { description: 'The rule lists the street the home is on (house numbers as given in area).' },
     LISTED_SUB_WARD: { description: 'The rule lists khu phố/ấp of the home\'s ward (named in area).' },
+    LISTED_POLYGON: { description: 'The home is inside the official boundary imported for the rule (kind admission-zones).' },
     NEAREST: { description: 'The rule takes the nearest homes by distance.' },
   } as const,
 });

@@ -14,8 +14,12 @@ import type { Lang } from '../i18n.ts';
 import { roadGraph } from '../routing.ts';
 import { checkRuleArgs, rulesOf } from './admission-rules.ts';
 
-type ZoneKind = 'LISTED_AREAS' | 'NEAREST_BY_ROAD';
-interface Drawn { schoolId: string; schoolName: string; synthetic: boolean; kind: ZoneKind; partial: boolean; capKm: number | null; capMetric: string | null; geometry: Geometry }
+type ZoneKind = 'OFFICIAL' | 'LISTED_AREAS' | 'NEAREST_BY_ROAD';
+interface Drawn {
+  schoolId: string; schoolName: string; synthetic: boolean; kind: ZoneKind; partial: boolean; capKm: number | null; capMetric: string | null; geometry: Geometry;
+  /** OFFICIAL: the document and source it was imported with. */
+  document?: string | null; source?: string;
+}
 
 const geometryOf = (text: string) => JSON.parse(text) as Geometry;
 // RFC 7946: exterior rings counter-clockwise; valid polygons only.
@@ -33,9 +37,16 @@ async function draw(provinceCode: string, schoolYear: string, grade: number): Pr
       return { schoolId: id, schoolName: r.school.name, synthetic: r.school.synthetic || r.is_synthetic, kind, partial, capKm: r.distance_cap_km, capMetric: r.distance_metric, geometry };
     };
     const out: Drawn[] = [];
+    // Official polygons (imported, kind admission-zones): they are the listed areas of their rules.
+    const official = await prisma().$queryRaw<{ school_id: string; geom: string; document_number: string | null; title: string }[]>(sql`
+      SELECT z.school_id, ST_AsGeoJSON(z.geom, 6) AS geom, z.document_number, d.title FROM admission_zone_official z JOIN data_source d ON d.id = z.source_id
+      WHERE z.school_year = ${schoolYear} AND z.grade = ${grade}::int AND z.school_id = ANY (${rules.map((r) => r.school_id)}::text[]) ORDER BY z.school_id`);
+    for (const o of official) out.push({ ...base(o.school_id, 'OFFICIAL', geometryOf(o.geom)), document: o.document_number, source: o.title });
+    const hasOfficial = new Set(official.map((o) => o.school_id));
     // Listed areas: wards whole (a khu phố by name: its ward, "part of"), streets as corridors along their ways.
-    const wards = rules.flatMap((r) => r.areas.filter((a) => a.kind !== 'STREET').map((a) => ({ school_id: r.school_id, ward: a.ward, part: a.kind !== 'WARD' })));
-    const streets = rules.flatMap((r) => r.areas.filter((a) => a.kind === 'STREET').map((a) => ({ school_id: r.school_id, ward: a.ward, key: streetKey(a.name ?? '') })));
+    const drawnRules = rules.filter((r) => !hasOfficial.has(r.school_id));
+    const wards = drawnRules.flatMap((r) => r.areas.filter((a) => a.kind !== 'STREET').map((a) => ({ school_id: r.school_id, ward: a.ward, part: a.kind !== 'WARD' })));
+    const streets = drawnRules.flatMap((r) => r.areas.filter((a) => a.kind === 'STREET').map((a) => ({ school_id: r.school_id, ward: a.ward, key: streetKey(a.name ?? '') })));
     let corridors: { school_id: string; ward: string; osm_ids: string[] }[] = [];
     if (streets.length && graph) {
       const ways = await prisma().$queryRaw<{ ward: string; osm_id: string; name: string }[]>(sql`
@@ -87,6 +98,11 @@ async function draw(provinceCode: string, schoolYear: string, grade: number): Pr
 }
 
 function note(lang: Lang, d: Drawn): string {
+  if (d.kind === 'OFFICIAL') {
+    return lang === 'vi'
+      ? `Ranh giới chính thức${d.document ? ` theo văn bản ${d.document}` : ''}, nhập từ "${d.source}".`
+      : `Official boundary${d.document ? ` under document ${d.document}` : ''}, imported from "${d.source}".`;
+  }
   const cap = d.capKm != null ? d.capKm : UNCAPPED_M / 1000;
   if (d.kind === 'NEAREST_BY_ROAD') {
     const limit = lang === 'vi'
@@ -107,7 +123,8 @@ builder.queryField('admissionZones', (t) =>
     complexity: 100,
     description: 'The admission rules of a province, school year and entry grade drawn on the map, as an RFC 7946 FeatureCollection: per rule its listed areas ' +
       '(wards whole; a khu phố/ấp as its ward, "partial": true; a street as a 40 m strip) and, for rules by distance, the homes nearest to it by road within its cap. ' +
-      'Every feature is "illustrative": true with a note in the request\'s language; the rule decides, not the drawing. Empty when no rule is loaded.',
+      'An official polygon imported for a rule (kind admission-zones) is drawn instead of its listed areas, as OFFICIAL, "illustrative": false. ' +
+      'Every other feature is "illustrative": true with a note in the request\'s language; the rule decides, not the drawing. Empty when no rule is loaded.',
     args: {
       provinceCode: t.arg.string({ required: true }), schoolYear: t.arg.string({ required: true }), grade: t.arg.int({ required: true }),
       schoolIds: t.arg.idList({ required: false, description: 'Only these schools\' zones (at most 50).' }),
@@ -119,7 +136,7 @@ builder.queryField('admissionZones', (t) =>
       const features: Feature[] = drawn.map((d) => ({
         type: 'Feature', geometry: d.geometry,
         properties: { kind: d.kind, schoolId: d.schoolId, schoolName: d.schoolName, synthetic: d.synthetic, partial: d.partial, capKm: d.capKm, capMetric: d.capMetric,
-          illustrative: true, schoolYear: a.schoolYear, grade: a.grade, note: note(ctx.lang, d) },
+          illustrative: d.kind !== 'OFFICIAL', document: d.document ?? null, schoolYear: a.schoolYear, grade: a.grade, note: note(ctx.lang, d) },
       }));
       return { type: 'FeatureCollection', features };
     },
