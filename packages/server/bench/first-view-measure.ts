@@ -2,7 +2,7 @@
 // the wire (compressed body + headers), from page load until the map is idle with its data drawn.
 import type { Page } from 'playwright-core';
 
-export const FIRST_VIEW_BUDGET = 500_000; // bytes (issue 4: "under 500 KB")
+export const FIRST_VIEW_BUDGET = 700_000; // bytes (issue 4: "under 500 KB"; issue 14: "under 700 KB", the street basemap's tiles and glyphs included)
 
 export async function measureFirstView(page: Page, url: string): Promise<{ total: number; resources: { url: string; bytes: number }[] }> {
   const pending: Promise<{ url: string; bytes: number; headers: number }>[] = [];

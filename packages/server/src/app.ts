@@ -9,6 +9,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
 import expressStaticGzip from 'express-static-gzip';
+import { mountBasemap } from './basemap.ts';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { MAX_IMPORT_BYTES, statementGuard, type Database } from '@edugis/db';
 import { setDatabase } from './db.ts';
@@ -245,6 +246,8 @@ export async function startServer(db: Database, opts: ServerOptions = {}): Promi
       next(err);
     }
   });
+
+  mountBasemap(app);
 
   const webDist = opts.webDist ?? WEB_DIST;
   if (existsSync(join(webDist, 'index.html'))) {

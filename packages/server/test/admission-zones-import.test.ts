@@ -30,11 +30,11 @@ const zone = (school: string, coordinates: unknown, extra: Record<string, unknow
 
 async function upload(name: string, body: Uint8Array | string, kind = 'admission-zones'): Promise<any> {
   const res = await fetch(`${server.url}/imports?kind=${kind}&province=79&source=${encodeURIComponent('Phụ lục QĐ 12 (thử)')}&licence=unknown`, {
-    method: 'POST', headers: { authorization: `Bearer ${so}`, 'x-file-name': name, 'accept-language': 'en' }, body,
+    method: 'POST', headers: { authorization: `Bearer ${so}`, 'x-file-name': name, 'accept-language': 'en' }, body: typeof body === 'string' ? body : Buffer.from(body),
   });
   return res.json();
 }
-const commit = async (id: string) => (await gql(server.url, `mutation($id: ID!) { commitImport(id: $id) { status } }`, { id }, 'en', so)).body;
+const commit = async (id: string): Promise<any> => (await gql(server.url, `mutation($id: ID!) { commitImport(id: $id) { status } }`, { id }, 'en', so)).body;
 const ANSWER = `query($lng: Float!, $lat: Float!) { enrollmentZonesAt(longitude: $lng, latitude: $lat, schoolYear: "${YEAR}") {
   grades { entryGrade admission { status placed { school { id } area } } } } }`;
 const answerAt = async (p: [number, number]) => (await gql(server.url, ANSWER, { lng: p[0], lat: p[1] }, 'en')).body.data.enrollmentZonesAt.grades.find((g: any) => g.entryGrade === 1).admission;

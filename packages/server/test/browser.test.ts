@@ -132,4 +132,23 @@ describe('the first screen', () => {
     expect(await page.getByTestId('legend').innerText()).toContain('The placed school\'s area by the rules (illustration)');
     await page.screenshot({ path: `${SHOTS}/rules-route.png` });
   });
+
+  it('draws the streets under the schools, with their Vietnamese names, from our own basemap', async () => {
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('map').getAttribute('data-basemap')).toBe('edugis');
+    await page.evaluate(() => window.__edugisMap!.jumpTo({ center: [106.6995, 10.7745], zoom: 16 }));
+    await mapIdle();
+    // Read from what the map drew (the rendered label features), not only from a request.
+    const names = await page.evaluate(() => [...new Set(window.__edugisMap!.queryRenderedFeatures(undefined, { layers: ['bm-road-name'] })
+      .map((f) => (f as { properties: Record<string, string> }).properties['name:latin']))]);
+    expect(names).toContain('Lý Tự Trọng');
+    expect(names.length).toBeGreaterThan(5);
+    const streets = await page.evaluate(() => window.__edugisMap!.queryRenderedFeatures(undefined, { layers: ['bm-road', 'bm-road-minor'] }).length);
+    expect(streets).toBeGreaterThan(20);
+    // The schools and wards stay on top, and the attribution names the basemap's source and date.
+    expect(Number(await page.getByTestId('map').getAttribute('data-rendered-schools'))).toBeGreaterThan(0);
+    await page.locator('.maplibregl-ctrl-attrib-button').click().catch(() => {});
+    expect(await page.locator('.maplibregl-ctrl-attrib').textContent()).toContain('© OpenMapTiles © OpenStreetMap contributors (ODbL), extract of 2018-01-01');
+    await page.screenshot({ path: `${SHOTS}/basemap-streets.png` });
+  });
 });

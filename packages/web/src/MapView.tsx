@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { FeatureCollection } from 'geojson';
 import maplibregl, { type MapLibre } from './maplibre.ts';
 import { useTranslation } from 'react-i18next';
+import { basemapStyle, hasBasemap } from './basemapStyle.ts';
 import { DEFAULT_MAP_PROVINCE, INITIAL_VIEW, SCHOOLS_MIN_ZOOM, basemapStyleUrl, buildStyle, choroplethPaint, overBasemap, wardTiles } from './mapStyle.ts';
 import { matches, type Filters, type SchoolPoint } from './url.ts';
 
@@ -71,8 +72,18 @@ export function MapView(props: Props) {
     });
     mapRef.current = map;
     window.__edugisMap = map;
+    // A basemap under our layers: VITE_BASEMAP_STYLE_URL when set, else our own streets when the server has them.
+    const ours = () => buildStyle(location.origin, latest.current.province ?? DEFAULT_MAP_PROVINCE);
     const basemap = basemapStyleUrl();
-    if (basemap) map.setStyle(basemap, { transformStyle: (_prev, next) => overBasemap(next, buildStyle(location.origin, latest.current.province ?? DEFAULT_MAP_PROVINCE)) });
+    if (basemap) map.setStyle(basemap, { transformStyle: (_prev, next) => overBasemap(next, ours()) });
+    else {
+      void hasBasemap(location.origin).then((yes) => {
+        if (!yes || mapRef.current !== map) return;
+        // Our layers as they are now (sources with their data, filters, paint) go on top of the basemap.
+        map.setStyle(basemapStyle(location.origin), { transformStyle: (prev, next) => overBasemap(next, prev ?? ours()) });
+        el.current!.dataset.basemap = 'edugis';
+      });
+    }
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     let state: ListState = 'loading';
     let request: AbortController | null = null;
