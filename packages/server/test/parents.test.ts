@@ -116,6 +116,20 @@ describe('nearestSchools', () => {
     }
   });
 
+  it('looks 20 km unless asked further: a home in Hanoi is not sent to HCMC\'s schools', async () => {
+    const hanoi = { lng: 105.8542, lat: 21.0285, level: 'PRIMARY', limit: 5 };
+    expect((await gql(server.url, NEAREST, hanoi)).body.data.nearestSchools).toEqual([]);
+    expect((await gql(server.url, NEAREST, { ...hanoi, max: 100_000 })).body.data.nearestSchools).toEqual([]);
+    // In HCMC the default changes nothing near a home: the same five as within 100 km.
+    const near = (await gql(server.url, NEAREST, { lng: 106.7, lat: 10.78, level: 'PRIMARY', limit: 5 })).body.data.nearestSchools;
+    const far = (await gql(server.url, NEAREST, { lng: 106.7, lat: 10.78, level: 'PRIMARY', limit: 5, max: 100_000 })).body.data.nearestSchools;
+    expect(near).toHaveLength(5);
+    expect(near).toEqual(far);
+    // From the sea edge of Cần Giờ, however many are asked for: none beyond 20 km.
+    const edge = (await gql(server.url, NEAREST, { lng: 106.95, lat: 10.4, level: 'PRIMARY', limit: 100 })).body.data.nearestSchools as { distanceMeters: number }[];
+    for (const n of edge) expect(n.distanceMeters).toBeLessThanOrEqual(20_000);
+  });
+
   it('refuses a limit of 0 or 1,000,000, a negative distance and coordinates out of range', async () => {
     for (const [vars, re] of [
       [{ limit: 0 }, /từ 1 đến 100/], [{ limit: 1_000_000 }, /từ 1 đến 100/], [{ max: -5 }, /lớn hơn 0/], [{ max: 0 }, /lớn hơn 0/], [{ lat: 95 }, /vĩ độ/],

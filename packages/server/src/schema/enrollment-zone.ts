@@ -5,7 +5,7 @@ import { prisma, spatial } from '../db.ts';
 import { userError } from '../errors.ts';
 import { translator, type Lang } from '../i18n.ts';
 import { checkPoint, walkingMinutes } from './geo-args.ts';
-import { NearbySchool, nearestOf } from './school.ts';
+import { NEAREST_DEFAULT_M, NearbySchool, nearestOf } from './school.ts';
 import { admissionAt, AdmissionAnswerRef, type AdmissionAnswer } from './admission-answer.ts';
 import { roadGraph } from '../routing.ts';
 
@@ -122,7 +122,7 @@ builder.queryField('enrollmentZonesAt', (t) =>
         const admission = admissions[i]!;
         const matches = zones.filter((z) => z.entryGrade === grade).map((z) => ({ zone: z, distanceMeters: dist.get(z.schoolId) ?? 0 }));
         const status = matches.length === 1 ? 'ZONED' : matches.length === 0 ? 'NO_ZONE' : 'SEVERAL_ZONES';
-        const nearestCandidates = status === 'ZONED' ? [] : await nearestOf(point, { level: ENTRY_LEVEL[grade]!, limit: 3, publicOnly: true });
+        const nearestCandidates = status === 'ZONED' ? [] : await nearestOf(point, { level: ENTRY_LEVEL[grade]!, limit: 3, publicOnly: true, maxDistanceMeters: NEAREST_DEFAULT_M });
         const lines: string[] = [];
         const nameOf = (id: string) => zones.find((z) => z.schoolId === id)?.school.name ?? id;
         if (status === 'ZONED') {

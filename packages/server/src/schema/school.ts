@@ -198,6 +198,9 @@ export const digitalSchoolSql = sql`coalesce((
   SELECT m.overall_level <> 'LEVEL_1' FROM maturity_assessment m WHERE m.school_id = t.id AND m.status = 'PUBLISHED'
   ORDER BY m.school_year DESC, m.revision DESC LIMIT 1), false)`;
 
+/** How far "nearest" looks unless asked otherwise (issue 14: a home in Hanoi was told of schools 1,060 km away in HCMC). */
+export const NEAREST_DEFAULT_M = 20_000;
+
 /** The k nearest schools of a level (with filters), nearest first, as NearbySchool values. */
 export async function nearestOf(
   point: [number, number],
@@ -222,7 +225,8 @@ builder.queryField('nearestSchools', (t) =>
     description:
       'The nearest schools of a level to a point, nearest first, each with `distanceMeters` (straight line, metres on the geography) ' +
       'and an estimated walking time. Filters: `ownership`, `digitalSchool` (latest published QĐ 4725 result at Mức 2 or above), ' +
-      '`maxDistanceMeters` (at most 100 km). `limit` is 1–100 (default 5). Synthetic schools are included: check `school.isSynthetic`.',
+      '`maxDistanceMeters` (default 20 km, at most 100 km: a place with no school that near gets an empty list, not schools of another city). ' +
+      '`limit` is 1–100 (default 5). Synthetic schools are included: check `school.isSynthetic`.',
     args: {
       longitude: t.arg.float({ required: true }),
       latitude: t.arg.float({ required: true }),
@@ -235,7 +239,7 @@ builder.queryField('nearestSchools', (t) =>
     resolve: async (_root, args, ctx) => {
       const point = checkPoint(ctx.lang, args.longitude, args.latitude);
       const limit = checkLimit(ctx.lang, args.limit ?? 5, 100);
-      const maxDistanceMeters = args.maxDistanceMeters == null ? undefined : checkDistance(ctx.lang, args.maxDistanceMeters, 100_000);
+      const maxDistanceMeters = args.maxDistanceMeters == null ? NEAREST_DEFAULT_M : checkDistance(ctx.lang, args.maxDistanceMeters, 100_000);
       return nearestOf(point, { level: args.level, limit, maxDistanceMeters, ownership: args.ownership, digitalSchool: args.digitalSchool });
     },
   }),
