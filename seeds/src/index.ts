@@ -14,6 +14,8 @@ export interface ManifestFile {
   licence: string;
   attribution: string;
   url: string;
+  /** Read by this import kind in the seed (its source row comes from that import, with the file's own date). */
+  importer?: 'streets';
   shape: { kind: 'csv'; columns: string[]; rows: number } | { kind: 'geojson'; features: number; properties: string[] } | { kind: 'pbf' };
 }
 export const manifest = manifestJson as { description: string; files: ManifestFile[] };

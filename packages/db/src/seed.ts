@@ -284,13 +284,15 @@ async function loadReal(tx: Tx, files: Loaded) {
 export const SEED_OSM_IMPORT = 'imp-seed-osm-hcmc-2018';
 /** The seed's own import of the same extract's roads (kind osm-roads): HCMC's road network for distances by road. */
 export const SEED_ROADS_IMPORT = 'imp-seed-roads-hcmc-2018';
+/** The seed's import of the 2025 central roads (kind streets): current street names for address search. */
+export const SEED_STREETS_IMPORT = 'imp-seed-streets-hcmc-2025';
 
 /**
  * The real schools of the OSM extract, through the same importer a city uses (kind osm-schools): previewed and
  * committed inside the seed's transaction, recorded as an import by "seed" with the extract's attribution.
  */
-async function importOsm(tx: Tx, dataDir: string, id: string, kind: 'osm-schools' | 'osm-roads') {
-  const f = manifest.files.find((m) => m.id === 'osm-hcmc-2018')!;
+async function importOsm(tx: Tx, dataDir: string, id: string, kind: 'osm-schools' | 'osm-roads' | 'streets', fileId = 'osm-hcmc-2018') {
+  const f = manifest.files.find((m) => m.id === fileId)!;
   const run: RunTransaction = (fn) => fn(tx as unknown as SqlClient);
   const actor = { id: null, name: 'seed' };
   const staged = await stageImport(tx as unknown as SqlClient, run, {
@@ -304,7 +306,7 @@ async function importOsm(tx: Tx, dataDir: string, id: string, kind: 'osm-schools
 async function writeSources(tx: Tx, withReal: boolean) {
   const rows = [
     // An extract read by an importer gets its source row from that import (with the extract's date).
-    ...(withReal ? manifest.files.filter((f) => f.shape.kind !== 'pbf').map((f) => ({ id: f.id, title: f.title, file: f.file, sha256: f.sha256, licence: f.licence, attribution: f.attribution, url: f.url, is_synthetic: false })) : []),
+    ...(withReal ? manifest.files.filter((f) => f.shape.kind !== 'pbf' && !f.importer).map((f) => ({ id: f.id, title: f.title, file: f.file, sha256: f.sha256, licence: f.licence, attribution: f.attribution, url: f.url, is_synthetic: false })) : []),
     { id: SYNTHETIC_SOURCE.id, title: SYNTHETIC_SOURCE.title, file: null, sha256: null, licence: SYNTHETIC_SOURCE.licence, attribution: SYNTHETIC_SOURCE.attribution, url: SYNTHETIC_SOURCE.url, is_synthetic: true },
   ];
   await tx.$executeRaw(sql`
@@ -403,6 +405,7 @@ export async function seed(db: Database, opts: SeedOptions = {}): Promise<SeedRe
     if (files && dataDir) {
       await importOsm(tx, dataDir, SEED_OSM_IMPORT, 'osm-schools');
       await importOsm(tx, dataDir, SEED_ROADS_IMPORT, 'osm-roads');
+      await importOsm(tx, dataDir, SEED_STREETS_IMPORT, 'streets', 'osm-hcmc-central-roads-2025');
     }
     // Synthetic schools only where the real ones do not reach the counts of real life.
     const real = await tx.$queryRaw<{ ward_id: string; levels: string[] }[]>(sql`

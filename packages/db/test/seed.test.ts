@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '@edugis/db/testing';
 import { manifest } from '@edugis/seeds';
 import { migrate } from '../src/migrate.ts';
-import { SEED_OSM_IMPORT, SEED_ROADS_IMPORT, SeedDataError, resolveDataDir, seed, tableCounts, verifyDataDir } from '../src/seed.ts';
+import { SEED_OSM_IMPORT, SEED_ROADS_IMPORT, SEED_STREETS_IMPORT, SeedDataError, resolveDataDir, seed, tableCounts, verifyDataDir } from '../src/seed.ts';
 
 const dataDir = resolveDataDir()!;
 type Db = Awaited<ReturnType<typeof freshDatabase>>;
@@ -145,7 +145,9 @@ describe('seed from the real data directory', () => {
     const rows = await db.raw.query<{ id: string; sha256: string; licence: string }>(`SELECT id, sha256, licence FROM data_source WHERE NOT is_synthetic ORDER BY id`);
     // An extract read by the importer is recorded as that import's source, with the file's checksum.
     // The OSM extract is read twice, for its schools and for its roads: two imports, two sources of the same file.
-    const expected = manifest.files.flatMap((f) => (f.shape.kind === 'pbf' ? [SEED_OSM_IMPORT, SEED_ROADS_IMPORT].map((i) => `import-${i}`) : [f.id])
+    // The 2025 central roads go through the streets importer: that import's source.
+    const expected = manifest.files.flatMap((f) => (f.shape.kind === 'pbf' ? [SEED_OSM_IMPORT, SEED_ROADS_IMPORT].map((i) => `import-${i}`)
+      : f.importer ? [`import-${SEED_STREETS_IMPORT}`] : [f.id])
       .map((id) => ({ id, sha256: f.sha256, licence: f.licence })));
     expect(rows).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
   });

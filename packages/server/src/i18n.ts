@@ -171,6 +171,15 @@ const resources = {
         mixed:
           'Ranh giới hành chính và {{real}} điểm trường là dữ liệu thật (xem nguồn). {{synthetic}} trường, toàn bộ khu vực tuyển sinh và kết quả đánh giá chuyển đổi số là dữ liệu mô phỏng, không phải thông tin thật.',
       },
+      geocode: {
+        house: 'số nhà {{address}}, {{ward}}',
+        nearHouse: 'vị trí gần đúng: chưa có số {{house}} trong dữ liệu, gần số {{base}}, {{ward}}',
+        stretch: 'vị trí gần đúng: đường {{street}}, {{ward}}',
+        stretchNoHouse: 'vị trí gần đúng: chưa có số nhà {{house}} trong dữ liệu; đường {{street}}, {{ward}}',
+        coverage: 'Tìm kiếm bao gồm tên trường, phường/xã hiện nay, phường/xã và quận/huyện trước 2025 của cả nước{{streets}}.',
+        coverageStreets: '; đường phố và số nhà ở {{places}}',
+        coverageExternal: '; địa chỉ qua dịch vụ {{service}}',
+      },
     },
   },
   en: {
@@ -339,6 +348,15 @@ const resources = {
           'Synthetic data: no real data directory was found, so ward boundaries, schools, enrollment zones and assessment results are all generated, not real.',
         mixed:
           'Administrative boundaries and {{real}} school points are real data (see sources). {{synthetic}} schools, all enrollment zones and all digital-transformation results are synthetic, not real.',
+      },
+      geocode: {
+        house: 'house number {{address}}, {{ward}}',
+        nearHouse: 'approximate location: number {{house}} is not in the data, near number {{base}}, {{ward}}',
+        stretch: 'approximate location: {{street}} street, {{ward}}',
+        stretchNoHouse: 'approximate location: number {{house}} is not in the data; {{street}} street, {{ward}}',
+        coverage: 'Search covers school names, today\'s wards and communes, and the wards and districts of before 2025 nationwide{{streets}}.',
+        coverageStreets: '; streets and house numbers in {{places}}',
+        coverageExternal: '; addresses through {{service}}',
       },
     },
   },

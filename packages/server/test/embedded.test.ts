@@ -28,7 +28,7 @@ describe('embedded PostGIS (PGlite)', () => {
   });
 
   it('migrates and seeds the same data as on a PostgreSQL server', () => {
-    expect(counts).toMatchObject({ data_source: 15, admin_unit: 4394, admin_unit_crosswalk: 1289 });
+    expect(counts).toMatchObject({ data_source: 16, admin_unit: 4394, admin_unit_crosswalk: 1289 });
     expect(counts.school).toBeGreaterThan(2300);
     expect(counts.enrollment_zone).toBeGreaterThan(1000);
   });

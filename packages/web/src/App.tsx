@@ -27,6 +27,7 @@ export function App() {
   const [zone, setZone] = useState<FeatureCollection | null>(null);
   const [compareOpen, setCompareOpen] = useState(state.compare.length > 1);
   const [geoError, setGeoError] = useState<string | null>(null);
+  const [placeNote, setPlaceNote] = useState<{ at: [number, number]; text: string; source: string | null } | null>(null);
   const [workspaceOpen, setWorkspaceOpen] = useState(false);
   const [dashboardOpen, setDashboardOpen] = useState(false);
   const [choropleth, setChoropleth] = useState<Choropleth | null>(null);
@@ -61,8 +62,16 @@ export function App() {
     if (hit.kind === 'SCHOOL' && hit.school) {
       const loc = hit.school.location;
       openSchool(hit.school.id, loc ? [loc.longitude, loc.latitude] : undefined);
-    } else if (hit.ward?.bbox) {
-      setFocus({ key: Date.now(), bounds: hit.ward.bbox });
+    } else if ((hit.kind === 'ADDRESS' || hit.kind === 'STREET') && hit.location) {
+      // An address is the home: its zoned schools and the nearest ones, with what the point stands for.
+      const at: [number, number] = [hit.location.longitude, hit.location.latitude];
+      update({ place: at, school: null });
+      setPlaceNote({ at, text: hit.note ?? hit.label, source: hit.source });
+      setFocus({ key: Date.now(), center: at, zoom: 17 });
+    } else {
+      // A ward, or a pre-2025 ward or district: the extent of today's wards it went into.
+      const bounds = hit.bbox ?? hit.ward?.bbox;
+      if (bounds) setFocus({ key: Date.now(), bounds });
     }
   };
   const locate = () => {
@@ -157,7 +166,15 @@ export function App() {
                 onLoaded={onLoaded}
               />
             ) : state.place ? (
+              <>
+              {placeNote && placeNote.at[0] === state.place[0] && placeNote.at[1] === state.place[1] && (
+                <p className="place-note" data-testid="place-note">
+                  {placeNote.text}
+                  {placeNote.source && <small className="muted"> · {t('placeFrom')}: {placeNote.source}</small>}
+                </p>
+              )}
               <ZonePanel lng={state.place[0]} lat={state.place[1]} onOpen={(id) => openSchool(id)} onClose={() => update({ place: null })} onZones={setZone} />
+              </>
             ) : (
               <p className="hint">{t('selectHint')}</p>
             )}

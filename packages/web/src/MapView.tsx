@@ -12,6 +12,9 @@ declare global {
   }
 }
 
+/** Where the map is looking (its centre, updated after every move): search ranks the province there first. */
+export const mapView: { center: [number, number] | null } = { center: null };
+
 export type Focus = { key: number } & ({ center: [number, number]; zoom: number } | { bounds: [number, number, number, number] });
 export type ListState = 'ok' | 'loading' | 'zoomIn' | 'error';
 type Bbox = [number, number, number, number];
@@ -146,8 +149,9 @@ export function MapView(props: Props) {
         if (inflight === key) { inflight = ''; request = null; }
       }
     };
-    map.on('load', () => void refresh());
-    map.on('moveend', () => void refresh());
+    const track = () => { const c = map.getCenter(); mapView.center = [c.lng, c.lat]; };
+    map.on('load', () => { track(); void refresh(); });
+    map.on('moveend', () => { track(); void refresh(); });
 
     // Cluster counts as HTML markers (the map has no glyphs offline); the list is their accessible twin.
     const counts = new Map<number, MapLibre.Marker>();

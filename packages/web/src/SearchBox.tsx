@@ -1,9 +1,11 @@
-// Search for a school, today's ward or a pre-2025 ward ("Phường 12, Quận 3"): an ARIA combobox whose results
-// come from the server's accent- and typo-tolerant search.
+// Search for an address ("12 Lý Tự Trọng, Bến Thành"), a street, a school, today's ward or a pre-2025 ward or
+// district ("Phường 12, Quận 3", "Q1"): an ARIA combobox whose results come from the server's accent- and
+// typo-tolerant search, the province in view first. When nothing is found it says what search covers.
 import { useEffect, useId, useState } from 'react';
 import { useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
-import { SEARCH, type SearchHit, type SearchResult } from './queries.ts';
+import { mapView } from './MapView.tsx';
+import { SEARCH, SEARCH_COVERAGE, type SearchHit, type SearchResult } from './queries.ts';
 
 const MAX_LENGTH = 200;
 
@@ -12,14 +14,17 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
   const id = useId();
   const [text, setText] = useState('');
   const [debounced, setDebounced] = useState('');
+  const [near, setNear] = useState<[number, number] | null>(null);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   useEffect(() => {
-    const h = setTimeout(() => setDebounced(text.trim()), 200);
+    const h = setTimeout(() => { setDebounced(text.trim()); setNear(mapView.center); }, 200);
     return () => clearTimeout(h);
   }, [text]);
-  const [{ data, fetching, error }] = useQuery<SearchResult>({ query: SEARCH, variables: { text: debounced }, pause: debounced.length < 2 });
+  const [{ data, fetching, error }, retry] = useQuery<SearchResult>({ query: SEARCH, variables: { text: debounced, near }, pause: debounced.length < 2 });
   const hits = debounced.length >= 2 ? (data?.search ?? []) : [];
+  const nothing = !fetching && !error && !!data && debounced.length >= 2 && hits.length === 0;
+  const [{ data: coverage }] = useQuery<{ searchCoverage: string }>({ query: SEARCH_COVERAGE, pause: !nothing });
   useEffect(() => setActive(0), [data]);
 
   const pick = (hit: SearchHit | undefined) => {
@@ -59,8 +64,17 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
       {showList && (
         <ul id={`${id}-list`} role="listbox" className="search-results" aria-label={t('searchResults')} data-testid="search-results">
           {fetching && hits.length === 0 && <li className="muted">{t('loading')}</li>}
-          {error && <li className="muted" role="alert">{error.graphQLErrors[0]?.message ?? t('loadError')}</li>}
-          {!fetching && !error && hits.length === 0 && <li className="muted">{t('noResults')}</li>}
+          {error && (
+            <li className="muted" role="alert">
+              {error.graphQLErrors[0]?.message ?? (error.networkError ? t('serverUnreachable') : t('loadError'))}{' '}
+              <button type="button" className="link" onMouseDown={(e) => { e.preventDefault(); retry({ requestPolicy: 'network-only' }); }}>{t('retry')}</button>
+            </li>
+          )}
+          {nothing && (
+            <li className="muted" data-testid="search-coverage">
+              {t('noResults')} {coverage?.searchCoverage ?? ''}
+            </li>
+          )}
           {hits.map((h, i) => (
             <li
               key={`${h.kind}:${h.label}:${i}`}
@@ -73,7 +87,8 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
             >
               <span className="kind">{t(`hit.${h.kind}`)}</span> <strong>{h.label}</strong>
               {h.context && <span className="muted"> · {h.context}</span>}
-              {h.kind === 'FORMER_WARD' && h.successors.length > 0 && (
+              {h.note && <div className="muted hit-note">{h.note}</div>}
+              {(h.kind === 'FORMER_WARD' || h.kind === 'FORMER_DISTRICT') && h.successors.length > 0 && (
                 <div className="muted">{t('nowPartOf')}: {h.successors.map((s) => s.fullName).join(', ')}</div>
               )}
             </li>

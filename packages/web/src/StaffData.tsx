@@ -12,7 +12,7 @@ import {
   type ImportData, type ManagedAccount, type OneTimePassword,
 } from './workspace-queries.ts';
 
-const KINDS = ['schools', 'osm-schools', 'results', 'accounts', 'ward-demand', 'admission-calendar', 'admission-rules', 'admission-zones'] as const;
+const KINDS = ['schools', 'osm-schools', 'results', 'accounts', 'ward-demand', 'admission-calendar', 'admission-rules', 'admission-zones', 'osm-roads', 'streets'] as const;
 type Kind = typeof KINDS[number];
 export const LEVELS = ['PRESCHOOL', 'PRIMARY', 'LOWER_SECONDARY', 'UPPER_SECONDARY', 'CONTINUING'];
 const ROLES = ['SCHOOL_STAFF', 'PRINCIPAL', 'WARD_STAFF', 'PROVINCE_STAFF', 'PLANNER', 'ADMIN'] as const;
@@ -84,7 +84,7 @@ export function Imports() {
           </select>
         </label>
         <label>{t('data.file')} <input type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="import-file"
-          accept={kind === 'osm-schools' ? '.pbf' : kind === 'schools' ? '.csv,.xlsx,.geojson,.json,.txt' : kind === 'admission-zones' ? '.geojson,.json,.kml,.zip' : '.csv,.xlsx,.txt'} /></label>
+          accept={kind === 'osm-schools' || kind === 'osm-roads' ? '.pbf' : kind === 'schools' ? '.csv,.xlsx,.geojson,.json,.txt' : kind === 'admission-zones' || kind === 'streets' ? '.geojson,.json,.kml,.zip' : '.csv,.xlsx,.txt'} /></label>
         <label>{t('data.source')} <input value={source} onChange={(e) => setSource(e.target.value)} maxLength={300} placeholder={t('data.sourceHint')} data-testid="import-source" /></label>
         {kind !== 'osm-schools' && <label>{t('data.licence')} <input value={licence} onChange={(e) => setLicence(e.target.value)} maxLength={100} placeholder="CC-BY-4.0" /></label>}
         {kind === 'ward-demand' && (

@@ -89,17 +89,23 @@ export const RULE_ZONES = gql`
 export interface RuleZonesResult { g1?: FeatureCollection; g6?: FeatureCollection }
 
 export const SEARCH = gql`
-  query Search($text: String!) {
-    search(text: $text, limit: 8) {
-      kind label context score
+  query Search($text: String!, $near: [Float!]) {
+    search(text: $text, limit: 8, near: $near) {
+      kind label context score provinceCode bbox note approximate source
+      location { longitude latitude }
       school { id location { longitude latitude } }
       ward { id bbox }
       successors { fullName }
     }
   }
 `;
+export const SEARCH_COVERAGE = gql`
+  query SearchCoverage { searchCoverage }
+`;
 export interface SearchHit {
-  kind: 'SCHOOL' | 'WARD' | 'FORMER_WARD'; label: string; context: string | null; score: number;
+  kind: 'SCHOOL' | 'WARD' | 'FORMER_WARD' | 'FORMER_DISTRICT' | 'ADDRESS' | 'STREET'; label: string; context: string | null; score: number;
+  provinceCode: string | null; bbox: [number, number, number, number] | null; note: string | null; approximate: boolean; source: string | null;
+  location: { longitude: number; latitude: number } | null;
   school: { id: string; location: { longitude: number; latitude: number } | null } | null;
   ward: { id: string; bbox: [number, number, number, number] | null } | null;
   successors: { fullName: string }[];

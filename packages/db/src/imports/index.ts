@@ -9,5 +9,6 @@ export { accountsKind, accountId, ACCOUNT_COLUMNS, type AccountRow, type Account
 export { resultsKind, RESULT_COLUMNS, type ResultRow, type ResultState } from './results.ts';
 export { admissionCalendarKind, CALENDAR_STEPS, parseDate, type CalendarRow, type CalendarState, type CalendarStep } from './admission-calendar.ts';
 export { admissionRulesKind, streetKey, ruleVersion, ruleToCsv, ruleStates, ruleOverlaps, uncoveredWards, GRADE_LEVEL, RULE_COLUMNS, RULE_METHODS, type RuleArea, type RuleRow, type RuleState, type RuleMethod, type RuleOverlap, type UncoveredWard } from './admission-rules.ts';
-export { osmRoadsKind, roadAccess, type RoadWayRow, type RoadNetworkRow, type RoadNetworkState } from './osm-roads.ts';
+export { osmRoadsKind, roadAccess, houseNumber, addressStreet, type AddressRow, type RoadWayRow, type RoadNetworkRow, type RoadNetworkState } from './osm-roads.ts';
 export { admissionZonesKind, type ZoneRow, type ZoneState } from './admission-zones.ts';
+export { streetsKind, type StreetLine, type StreetSetRow, type StreetSetState } from './streets.ts';
