@@ -156,7 +156,7 @@ describe('street files through the import pipeline', () => {
     const done = await Promise.all([commit(so, a.id), commit(so, b.id)]);
     const committed = done.filter((d) => d.data?.commitImport?.status === 'COMMITTED');
     expect(committed.length).toBe(1);
-    expect(done.find((d) => d.errors)?.errors[0].extensions.code).toBe('IMPORT_STALE');
+    expect(done.find((d) => d.errors)?.errors?.[0]?.extensions?.code).toBe('IMPORT_STALE');
     // One set is active at the end, and street_name holds exactly its streets (plus the 2018 network's).
     const [active] = await sqlq<{ set_id: string }>(`SELECT set_id FROM street_set_active WHERE province_code = '79'`);
     expect([a.id, b.id]).toContain(active!.set_id);
