@@ -16,6 +16,10 @@ CREATE OR REPLACE FUNCTION edugis_house_key(text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
   AS $$ SELECT regexp_replace(lower($1), '\s+', '', 'g') $$;
 
+-- The areas of an address are matched by exact folded name ("ben thanh", "phuong 12", "quan 3").
+CREATE INDEX admin_unit_fold_name_idx ON admin_unit (edugis_fold(name));
+CREATE INDEX admin_unit_fold_full_name_idx ON admin_unit (edugis_fold(full_name));
+
 CREATE TABLE address_point (
   network_id  text NOT NULL REFERENCES road_network(id) ON DELETE CASCADE,
   osm_ref     text NOT NULL,            -- node/123 or way/456 (a building's centre)
@@ -59,7 +63,10 @@ CREATE TABLE street_name (
   newer         boolean NOT NULL, -- in the street file (newer than the extract)
   PRIMARY KEY (province_code, key)
 );
-CREATE INDEX street_name_key_trgm ON street_name USING gist (key gist_trgm_ops);
+-- Looked up exactly or by prefix first (B-tree: what a street typed without accents is once folded), by
+-- trigram similarity (a typo) only when that finds nothing.
+CREATE INDEX street_name_key_prefix ON street_name (key text_pattern_ops);
+CREATE INDEX street_name_key_trgm ON street_name USING gin (key gin_trgm_ops);
 CREATE INDEX street_name_initials_idx ON street_name (initials);
 
 CREATE OR REPLACE FUNCTION edugis_refresh_streets(p text) RETURNS integer

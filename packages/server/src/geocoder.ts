@@ -38,6 +38,7 @@ interface Area { wards: string[]; label: string }
 
 /** A street matches the typed one this well (trigram similarity) or better, or by its initials ("NTMK"). */
 const STREET_SIMILARITY = 0.45;
+const SCHOOL_WORDS = /^(truong|tieu hoc|thcs|thpt|trung hoc|mam non|mau giao|nha tre|th|mn|gdtx|lien cap) /;
 /** Stretches shown for a street typed without a ward: the longest ones. */
 const STRETCHES = 4;
 
@@ -54,7 +55,9 @@ async function resolveAreas(areas: string[], province: string | null): Promise<A
     WITH a AS (SELECT area, ord FROM unnest(${areas}::text[]) WITH ORDINALITY AS x(area, ord)),
     units AS (
       SELECT a.area, a.ord, u.id, u.level, u.valid_to, u.parent_id, u.full_name
-      FROM a JOIN admin_unit u ON (edugis_fold(u.full_name) = a.area OR edugis_fold(u.name) = a.area)
+      FROM a CROSS JOIN LATERAL (
+        SELECT id, level, valid_to, parent_id, full_name, province_code FROM admin_unit WHERE edugis_fold(full_name) = a.area
+        UNION SELECT id, level, valid_to, parent_id, full_name, province_code FROM admin_unit WHERE edugis_fold(name) = a.area) u
       WHERE u.level IN ('WARD', 'DISTRICT') AND (${province}::text IS NULL OR u.province_code = ${province}::text))
     SELECT u.area, CASE WHEN u.valid_to IS NULL THEN 'WARD' WHEN u.level = 'WARD' THEN 'FORMER_WARD' ELSE 'FORMER_DISTRICT' END AS kind,
            u.id AS unit, u.full_name AS label,
@@ -74,17 +77,24 @@ async function resolveAreas(areas: string[], province: string | null): Promise<A
 
 async function matchStreets(street: string, province: string | null): Promise<Street[]> {
   const initials = abbreviation(street);
-  const rows = await prisma().$queryRaw<Street[]>(sql`
+  const inProvince = sql`(${province}::text IS NULL OR province_code = ${province}::text)`;
+  // The street as typed (folded), or names it begins ("nguyen thi minh" → Nguyễn Thị Minh Khai), or an abbreviation.
+  const prefix = `${street.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  let rows = await prisma().$queryRaw<Street[]>(sql`
     SELECT province_code, key, name, sim FROM (
-      (SELECT province_code, key, name, similarity(key, ${street}) AS sim FROM street_name
-       WHERE ${province}::text IS NULL OR province_code = ${province}::text
-       ORDER BY key <-> ${street} LIMIT 12)
+      (SELECT province_code, key, name, CASE WHEN key = ${street} THEN 1 ELSE similarity(key, ${street}) END AS sim, lines FROM street_name
+       WHERE key LIKE ${prefix} AND ${inProvince} ORDER BY key = ${street} DESC, lines DESC LIMIT 12)
       UNION
-      (SELECT province_code, key, name, 0.9 AS sim FROM street_name
-       WHERE initials = ${initials ?? ''} AND ${initials}::text IS NOT NULL AND (${province}::text IS NULL OR province_code = ${province}::text)
-       ORDER BY lines DESC LIMIT 3)
-    ) s ORDER BY (key = ${street}) DESC, sim DESC, key`);
-  return rows.map((r) => ({ ...r, sim: r.key === street ? 1 : Number(r.sim) })).filter((r) => r.sim >= STREET_SIMILARITY).slice(0, 3);
+      (SELECT province_code, key, name, 0.9 AS sim, lines FROM street_name
+       WHERE initials = ${initials ?? ''} AND ${initials}::text IS NOT NULL AND ${inProvince} ORDER BY lines DESC LIMIT 3)
+    ) s ORDER BY sim DESC, lines DESC, key`);
+  // A typo: by trigram similarity.
+  if (!rows.length) {
+    rows = await prisma().$queryRaw<Street[]>(sql`
+      SELECT province_code, key, name, similarity(key, ${street}) AS sim FROM street_name
+      WHERE key % ${street} AND ${inProvince} ORDER BY sim DESC, lines DESC LIMIT 12`);
+  }
+  return rows.map((r) => ({ ...r, sim: Number(r.sim) })).filter((r) => r.sim >= STREET_SIMILARITY).slice(0, 3);
 }
 
 interface HouseRow { housenumber: string; street: string; lng: number; lat: number; ward: string | null; ward_id: string | null; source: string }
@@ -156,10 +166,12 @@ export const builtinGeocoder: Geocoder = {
   id: 'edugis',
   async search({ parsed, lang, limit }) {
     const { street, house } = parsed;
-    if (!street || street.length < 2) return [];
+    // A school's name ("tieu hoc ben thanh", "truong thcs …") is not a street: the name search answers it.
+    if (!street || street.length < 2 || SCHOOL_WORDS.test(street)) return [];
     const [area, streets] = await Promise.all([resolveAreas(parsed.areas, parsed.province), matchStreets(street, parsed.province)]);
-    const out: AddressHit[] = [];
-    for (const s of streets) {
+    // The few candidate streets are looked up side by side (one connection each from the pool; queued on PGlite).
+    const per = await Promise.all(streets.map(async (s): Promise<AddressHit[]> => {
+      const out: AddressHit[] = [];
       const areaScore = parsed.areas.length && !area ? 0.9 : 1;
       if (house) {
         // The number as written, else the house it is an alley of ("18/5" → 18): still a house, said so.
@@ -178,7 +190,7 @@ export const builtinGeocoder: Geocoder = {
             approximate: near, score: (near ? 1.05 : 1.1) * s.sim * areaScore, provinceCode: s.province_code, source: h.source,
           });
         }
-        if (found.length) continue;
+        if (found.length) return out;
       }
       const toward = house ? await nearestNumber(s, house, area) : null;
       for (const r of await stretches(s, area, area ? 2 : STRETCHES, toward)) {
@@ -189,8 +201,12 @@ export const builtinGeocoder: Geocoder = {
           approximate: true, score: s.sim * areaScore * (house ? 0.98 : 0.97), provinceCode: s.province_code, source: r.source,
         });
       }
-    }
-    return out.sort((a, b) => b.score - a.score).slice(0, limit).map((h) => ({ ...h, note: upperFirst(h.note) }));
+      return out;
+    }));
+    const out = per.flat();
+    // Two OSM sets name OSM twice: "© OpenStreetMap contributors (…); extract as of 2018-01-01; streets as of 2025-11-26".
+    const source = (s: string) => [...new Set(s.split('; '))].join('; ');
+    return out.sort((a, b) => b.score - a.score).slice(0, limit).map((h) => ({ ...h, note: upperFirst(h.note), source: source(h.source) }));
   },
 };
 

@@ -170,3 +170,35 @@ describe('street files through the import pipeline', () => {
     expect((await search('dong khoi')).some((h) => h.kind === 'STREET' && h.label.endsWith('Đồng Khởi'))).toBe(true);
   });
 });
+
+describe('a Nominatim-compatible geocoder plugged in', () => {
+  it('asks a Nominatim /search URL (on this machine here) and maps its answers to houses and streets', async () => {
+    const { createServer } = await import('node:http');
+    const { nominatimGeocoder, parseAddress } = await import('../src/geocoder.ts');
+    const seen: { url: string; agent: string | undefined }[] = [];
+    // Answers in the shape Nominatim's /search?format=jsonv2&addressdetails=1 gives (fields as documented).
+    const answer = [
+      { lat: '10.7808458', lon: '106.7022307', display_name: '14, Lý Tự Trọng, Phường Sài Gòn, Thành phố Hồ Chí Minh, Việt Nam', importance: 0.3,
+        boundingbox: ['10.7807', '10.7809', '106.7021', '106.7023'], address: { house_number: '14', road: 'Lý Tự Trọng', quarter: 'Phường Sài Gòn' } },
+      { lat: '10.7735', lon: '106.6964', display_name: 'Lý Tự Trọng, Phường Bến Thành, Việt Nam', importance: 0.2, address: { road: 'Lý Tự Trọng', suburb: 'Phường Bến Thành' } },
+      { lat: 'x', lon: '106', display_name: 'broken' },
+    ];
+    const http = createServer((req, res) => { seen.push({ url: req.url!, agent: req.headers['user-agent'] }); res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(answer)); });
+    await new Promise<void>((ok) => http.listen(0, '127.0.0.1', ok));
+    try {
+      const g = nominatimGeocoder(`http://127.0.0.1:${(http.address() as { port: number }).port}/search`, { userAgent: 'EduGIS test' });
+      const hits = await g.search({ text: '14 Lý Tự Trọng', parsed: parseAddress('14 Lý Tự Trọng'), lang: 'vi', limit: 5 });
+      const q = new URL(seen[0]!.url, 'http://x').searchParams;
+      expect(Object.fromEntries(q)).toMatchObject({ q: '14 Lý Tự Trọng', format: 'jsonv2', addressdetails: '1', countrycodes: 'vn', limit: '5', 'accept-language': 'vi' });
+      expect(seen[0]!.agent).toBe('EduGIS test');
+      expect(hits).toHaveLength(2); // the answer with a broken latitude is dropped
+      expect(hits[0]).toMatchObject({ kind: 'ADDRESS', label: '14 Lý Tự Trọng', context: 'Phường Sài Gòn', longitude: 106.7022307, latitude: 10.7808458, approximate: false,
+        bbox: [106.7021, 10.7807, 106.7023, 10.7809], note: 'Số nhà 14 Lý Tự Trọng, phường Sài Gòn' });
+      expect(hits[1]).toMatchObject({ kind: 'STREET', approximate: true, note: 'Vị trí gần đúng: đường Lý Tự Trọng, phường Bến Thành' });
+      expect(hits[0]!.source).toMatch(/OpenStreetMap contributors/);
+      expect(() => nominatimGeocoder('file:///etc/passwd')).toThrow(/http/);
+    } finally {
+      http.close();
+    }
+  });
+});

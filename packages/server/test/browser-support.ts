@@ -13,6 +13,8 @@ export interface PageMap {
   jumpTo(o: { center: [number, number]; zoom: number }): void;
   project(p: [number, number]): { x: number; y: number };
   getZoom(): number;
+  getCenter(): { lng: number; lat: number };
+  getBounds(): { toArray(): [[number, number], [number, number]] };
   queryRenderedFeatures(geometry: undefined, o: { layers: string[] }): unknown[];
   querySourceFeatures(source: string): { properties: Record<string, unknown> }[];
 }

@@ -31,6 +31,57 @@ describe('the parents\' map', () => {
     await page.context().close();
   });
 
+  it('finds a home by address: lands on the street, says how sure it is, and answers for that home', async () => {
+    const page = await b.newPage();
+    await page.goto(b.url);
+    await mapIdle(page);
+    const input = page.getByTestId('search-input');
+    const center = async () => page.evaluate(() => { const c = window.__edugisMap!.getCenter(); return [c.lng, c.lat] as [number, number]; });
+    const metresToStreet = async (at: [number, number], key: string) => Number((await sql<{ m: number }>(`
+      SELECT min(ST_Distance(g::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography)) AS m FROM (
+        SELECT geom g FROM road_way WHERE name IS NOT NULL AND edugis_street_key(name) = $3
+        UNION ALL SELECT geom FROM street_line WHERE edugis_street_key(name) = $3) x`, [at[0], at[1], key]))[0]!.m);
+    // A house number the data lacks: the street's stretch, and the note says so.
+    await input.fill('12 Lý Tự Trọng');
+    await expect.poll(() => page.getByTestId('search-results').innerText(), { timeout: 10_000 }).toContain('Vị trí gần đúng');
+    await input.press('Enter');
+    await expect.poll(() => page.getByTestId('place-note').innerText(), { timeout: 10_000 }).toMatch(/^Vị trí gần đúng: chưa có số nhà 12 trong dữ liệu; đường Lý Tự Trọng, phường /);
+    await mapIdle(page);
+    expect(await metresToStreet(await center(), 'ly tu trong')).toBeLessThan(5);
+    expect(await page.evaluate(() => window.__edugisMap!.getZoom())).toBeGreaterThanOrEqual(16.9);
+    // The home is set: its zoned schools are answered.
+    await expect.poll(() => page.getByTestId('grade-1').innerText(), { timeout: 10_000 }).toMatch(/Trường|THCS|Tiểu học/);
+    // A street typed without accents: picked from the list by its kind.
+    await input.fill('nguyen thi minh khai');
+    const street = page.getByRole('option').filter({ hasText: /^Đường Nguyễn Thị Minh Khai/ }).first();
+    await expect.poll(() => street.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await street.click();
+    await expect.poll(() => page.getByTestId('place-note').innerText(), { timeout: 10_000 }).toContain('đường Nguyễn Thị Minh Khai');
+    await mapIdle(page);
+    expect(await metresToStreet(await center(), 'nguyen thi minh khai')).toBeLessThan(5);
+    await page.screenshot({ path: `${SHOTS}/address-search.png` });
+    // A pre-2025 ward: the map moves to the wards it went into.
+    const [ext] = await sql<{ w: number; s: number; e: number; n: number }>(`SELECT ST_XMin(x) w, ST_YMin(x) s, ST_XMax(x) e, ST_YMax(x) n FROM (
+      SELECT ST_Extent(n.boundary)::geometry x FROM admin_unit o JOIN admin_unit d ON d.id = o.parent_id
+      JOIN admin_unit_crosswalk c ON c.old_unit_id = o.id JOIN admin_unit n ON n.id = c.new_unit_id
+      WHERE o.full_name = 'Phường 12' AND d.full_name = 'Quận 3') t`);
+    await page.evaluate(() => window.__edugisMap!.jumpTo({ center: [106.75, 10.85], zoom: 12 }));
+    await mapIdle(page);
+    await input.fill('Phường 12, Quận 3');
+    await expect.poll(() => page.getByTestId('search-results').innerText(), { timeout: 10_000 }).toContain('Nay thuộc');
+    await input.press('Enter');
+    await mapIdle(page);
+    const [lng, lat] = await center();
+    expect(lng).toBeGreaterThan(ext!.w); expect(lng).toBeLessThan(ext!.e);
+    expect(lat).toBeGreaterThan(ext!.s); expect(lat).toBeLessThan(ext!.n);
+    const bounds = await page.evaluate(() => window.__edugisMap!.getBounds().toArray().flat());
+    expect(bounds[0]!).toBeLessThanOrEqual(ext!.w + 1e-4); expect(bounds[2]!).toBeGreaterThanOrEqual(ext!.e - 1e-4);
+    // Nothing found: it says what search covers.
+    await input.fill('zzqxv wwyk');
+    await expect.poll(() => page.getByTestId('search-coverage').innerText(), { timeout: 10_000 }).toMatch(/Không tìm thấy kết quả\. Tìm kiếm bao gồm .*đường phố và số nhà ở Thành phố Hồ Chí Minh/);
+    await page.context().close();
+  });
+
   it('lists the schools in view as a keyboard-usable twin of the map', async () => {
     const page = await b.newPage();
     await page.goto(`${b.url}/#map=15/10.776/106.698`);
