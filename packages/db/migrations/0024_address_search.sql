@@ -28,6 +28,7 @@ CREATE TABLE address_point (
   geom        geometry(Point, 4326) CHECK (geom IS NOT NULL),
   PRIMARY KEY (network_id, osm_ref)
 );
+CREATE INDEX address_point_geom ON address_point USING gist (geom);
 CREATE INDEX address_point_street_idx ON address_point (network_id, edugis_street_key(street), edugis_house_key(housenumber));
 CREATE INDEX road_way_street_key_idx ON road_way (network_id, edugis_street_key(name)) WHERE name IS NOT NULL;
 
@@ -48,6 +49,7 @@ CREATE TABLE street_line (
   geom     geometry(LineString, 4326) CHECK (geom IS NOT NULL),
   PRIMARY KEY (set_id, line_no)
 );
+CREATE INDEX street_line_geom ON street_line USING gist (geom);
 CREATE INDEX street_line_key_idx ON street_line (set_id, edugis_street_key(name));
 CREATE TABLE street_set_active (
   province_code text PRIMARY KEY CHECK (province_code ~ '^[0-9]{2}$'),

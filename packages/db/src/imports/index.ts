@@ -11,4 +11,4 @@ export { admissionCalendarKind, CALENDAR_STEPS, parseDate, type CalendarRow, typ
 export { admissionRulesKind, streetKey, ruleVersion, ruleToCsv, ruleStates, ruleOverlaps, uncoveredWards, GRADE_LEVEL, RULE_COLUMNS, RULE_METHODS, type RuleArea, type RuleRow, type RuleState, type RuleMethod, type RuleOverlap, type UncoveredWard } from './admission-rules.ts';
 export { osmRoadsKind, roadAccess, houseNumber, addressStreet, type AddressRow, type RoadWayRow, type RoadNetworkRow, type RoadNetworkState } from './osm-roads.ts';
 export { admissionZonesKind, type ZoneRow, type ZoneState } from './admission-zones.ts';
-export { streetsKind, type StreetLine, type StreetSetRow, type StreetSetState } from './streets.ts';
+export { streetsKind, type StreetSetRow, type StreetSetState } from './streets.ts';
