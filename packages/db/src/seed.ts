@@ -16,6 +16,13 @@ import { censusEstimates } from './census.ts';
 import { commitImport, stageImport, type RunTransaction, type SqlClient } from './imports/index.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/**
+ * A source's title in Vietnamese when it is one of the seed's (the manifest's files, matched by checksum so that
+ * an importer's record of the same file matches too, and the synthetic source); null for a city's own import.
+ */
+const TITLE_VI = new Map<string, string>([...manifest.files.map((f) => [f.sha256, f.titleVi] as [string, string]), [SYNTHETIC_SOURCE.id, SYNTHETIC_SOURCE.titleVi]]);
+export const sourceTitleVi = (s: { id: string; sha256: string | null }): string | null => TITLE_VI.get(s.sha256 ?? '') ?? TITLE_VI.get(s.id) ?? null;
+
 export const CURRENT_FROM = '2025-07-01'; // the reform's effective date: today's units are valid from here
 export const HISTORY_FROM = '2025-01-01'; // the pre-2025 snapshot's date (units as of 1 Jan 2025 mergers)
 export const HISTORY_TO = '2025-06-30';

@@ -166,6 +166,8 @@ const resources = {
         synthetic: 'Lưu ý: đây là khu vực tuyển sinh mô phỏng, không phải khu vực thật.',
       },
       notice: {
+        noSchoolData: 'EduGIS chưa có dữ liệu trường học của {{province}}: bản đồ chỉ vẽ ranh giới phường/xã, chưa có trường hay khu vực tuyển sinh ở đây.',
+        outsideProvinces: 'Điểm này nằm ngoài 34 tỉnh/thành của Việt Nam trong dữ liệu.',
         synthetic:
           'Dữ liệu mô phỏng: không tìm thấy thư mục dữ liệu thật, nên ranh giới phường, trường học, khu vực tuyển sinh và kết quả đánh giá đều được sinh tự động, không phải thông tin thật.',
         mixed:
@@ -344,6 +346,8 @@ const resources = {
         synthetic: 'Note: this is a synthetic admission zone, not a real one.',
       },
       notice: {
+        noSchoolData: 'EduGIS has no school data for {{province}} yet: the map draws its wards only, no schools or admission zones here.',
+        outsideProvinces: 'This point lies outside the 34 provinces of Viet Nam in the data.',
         synthetic:
           'Synthetic data: no real data directory was found, so ward boundaries, schools, enrollment zones and assessment results are all generated, not real.',
         mixed:

@@ -136,6 +136,20 @@ describe('address search', () => {
   });
 });
 
+describe('mapArea: the province in view and whether EduGIS holds schools there', () => {
+  it('names Hanoi as holding no school data, HCMC as holding its schools, and refuses a bad point', async () => {
+    const Q = `query($lng: Float!, $lat: Float!) { mapArea(longitude: $lng, latitude: $lat) { provinceCode provinceName schools message } }`;
+    const [hcmcSchools] = await sqlq<{ n: number }>(`SELECT count(*)::int n FROM school s JOIN admin_unit w ON w.id = s.ward_id WHERE w.province_code = '79'`);
+    expect((await gql(server.url, Q, { lng: 106.7, lat: 10.78 })).body.data.mapArea).toEqual({ provinceCode: '79', provinceName: 'Thành phố Hồ Chí Minh', schools: hcmcSchools!.n, message: null });
+    const hn = (await gql(server.url, Q, { lng: 105.85, lat: 21.03 })).body.data.mapArea;
+    expect(hn).toMatchObject({ provinceCode: '01', schools: 0 });
+    expect(hn.message).toBe('EduGIS chưa có dữ liệu trường học của Thành phố Hà Nội: bản đồ chỉ vẽ ranh giới phường/xã, chưa có trường hay khu vực tuyển sinh ở đây.');
+    expect((await gql(server.url, Q, { lng: 105.85, lat: 21.03 }, 'en')).body.data.mapArea.message).toMatch(/^EduGIS has no school data for Thành phố Hà Nội yet/);
+    expect((await gql(server.url, Q, { lng: 0, lat: 0 })).body.data.mapArea).toMatchObject({ provinceCode: null, message: expect.stringMatching(/ngoài 34 tỉnh/) });
+    expect((await gql(server.url, Q, { lng: 200, lat: 0 })).body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
 describe('street files through the import pipeline', () => {
   const line = (name: string, dx: number) => ({ type: 'Feature', properties: { name, dateCreated: '2026-10-01T00:00:00Z' },
     geometry: { type: 'LineString', coordinates: [[106.7010 + dx, 10.7760], [106.7030 + dx, 10.7775]] } });

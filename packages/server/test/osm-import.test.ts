@@ -40,6 +40,10 @@ describe.skipIf(!dataDir)('the real OSM extract through the importer', () => {
     expect(seeded!.attribution).toMatch(/^© OpenStreetMap contributors .*extract as of 2018-01-01$/);
     const sources = (await q(`{ dataset { realSchools sources { title attribution licence } } }`, {})).data.dataset;
     expect(sources.sources).toContainEqual({ title: 'OpenStreetMap extract of old Ho Chi Minh City, as of 2018-01-01', attribution: seeded!.attribution, licence: 'ODbL-1.0' });
+    // The Vietnamese interface gets Vietnamese titles for the seed's sources, the synthetic one included.
+    const vi = (await q(`{ dataset { sources { id title } } }`, {}, so, 'vi')).data.dataset.sources as { id: string; title: string }[];
+    expect(vi.map((s) => s.title)).toContain('Bản trích OpenStreetMap của TP.HCM cũ, tính đến ngày 1/1/2018');
+    expect(vi.find((s) => s.id === 'edugis-synthetic')!.title).toMatch(/^Dữ liệu mô phỏng của EduGIS/);
   });
 
   it('the seed\'s own import is not offered for revert, and a revert of it is refused in words', async () => {

@@ -1,3 +1,4 @@
+import { sourceTitleVi } from '@edugis/db';
 import { builder } from '../builder.ts';
 import { prisma } from '../db.ts';
 import { translator } from '../i18n.ts';
@@ -6,7 +7,10 @@ export const DataSource = builder.prismaObject('DataSource', {
   description: 'Where data came from, with the licence and attribution users must be shown.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    title: t.exposeString('title'),
+    title: t.string({
+      description: 'What the source is, in the request\'s language where EduGIS knows it in both (its own seed data); a city\'s import keeps the title it was given.',
+      resolve: (s, _args, ctx) => (ctx.lang === 'vi' ? sourceTitleVi(s) ?? s.title : s.title),
+    }),
     file: t.exposeString('file', { nullable: true }),
     sha256: t.exposeString('sha256', { nullable: true }),
     licence: t.exposeString('licence', { description: 'SPDX identifier, e.g. MIT, ODbL-1.0, GPL-3.0, CC0-1.0.' }),

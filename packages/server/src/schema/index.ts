@@ -21,5 +21,6 @@ import './roads.ts';
 import './placement.ts';
 import './admission-zones.ts';
 import './admission-rule-edit.ts';
+import './map-area.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
