@@ -79,8 +79,18 @@ describe('the first screen', () => {
     await expect.poll(() => grade1.innerText(), { timeout: 10_000 }).toContain(expected!.name);
     expect(await grade1.innerText()).toMatch(/cách trường \d+ m theo đường chim bay/);
     // How the zone was drawn, in Vietnamese too (the seed's English rule text must not leak into the answer).
-    expect(await grade1.innerText()).toContain('Cách xác định khu vực: mỗi địa chỉ thuộc trường công lập');
-    expect(await grade1.innerText()).not.toContain('Synthetic:');
+    // Said once for both grades, after them: how zones are drawn and that they are synthetic.
+    const common = await page.getByTestId('zone-explanation-common').innerText();
+    expect(common).toContain('Cách xác định khu vực: mỗi địa chỉ thuộc trường công lập');
+    const panelText = await page.getByTestId('zone-panel').innerText();
+    expect(panelText.split('Cách xác định khu vực').length - 1).toBe(1);
+    expect(panelText.split('khu vực tuyển sinh mô phỏng').length - 1).toBeLessThanOrEqual(1);
+    expect(await grade1.innerText()).not.toContain('Cách xác định khu vực');
+    expect(panelText).not.toContain('Synthetic:');
+    // Grade 1 and grade 6 zones in their own colours on the map, and the home's zoned schools ringed.
+    await expect.poll(async () => Number(await page.getByTestId('map').getAttribute('data-zoned-schools')), { timeout: 10_000 }).toBeGreaterThan(0);
+    const ringed = await page.evaluate(() => window.__edugisMap!.querySourceFeatures('zoned').map((f) => f.properties.name));
+    expect(ringed).toContain(expected!.name);
     expect(await page.getByTestId('zone-panel').innerText()).toContain('Phường Sài Gòn');
     await page.screenshot({ path: `${SHOTS}/zoned.png` });
     await grade1.getByRole('button', { name: expected!.name }).click();

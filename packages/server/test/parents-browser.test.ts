@@ -176,6 +176,84 @@ describe('the parents\' map', () => {
     await page.context().close();
   });
 
+  it('keeps the home through opening schools and comparing, marks its zoned schools, and Back walks the views', async () => {
+    const [spot] = await sql<{ lng: number; lat: number }>(`SELECT ST_X(location) + 0.0004 lng, ST_Y(location) lat FROM school
+      WHERE ward_id = '26740@2025-07-01' AND ownership = 'PUBLIC' AND levels = '{PRIMARY}' ORDER BY id LIMIT 1`);
+    const page = await b.newPage();
+    await page.goto(`${b.url}/?at=${spot!.lng.toFixed(6)},${spot!.lat.toFixed(6)}`);
+    const first = page.getByTestId('grade-1').locator('li button.link').first();
+    await expect.poll(() => first.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const a = await first.innerText();
+    const home = page.url();
+    await first.click();
+    const profile = page.getByTestId('school-details');
+    await expect.poll(() => profile.locator('h2').innerText(), { timeout: 10_000 }).toBe(a);
+    // The home stays: in the address, and on the panel with a way back to its zoned schools.
+    expect(page.url()).toContain('at=');
+    await expect.poll(() => page.getByTestId('home-bar').isVisible()).toBe(true);
+    await page.getByTestId('compare-toggle').click();
+    await page.getByTestId('back-to-home').click();
+    await expect.poll(() => page.getByTestId('zone-in-compare').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const second = page.getByTestId('grade-6').locator('li button.link').first();
+    const b6 = await second.innerText();
+    await second.click();
+    await expect.poll(() => profile.locator('h2').innerText(), { timeout: 10_000 }).toBe(b6);
+    await page.getByTestId('compare-toggle').click();
+    const compare = page.getByTestId('compare');
+    await expect.poll(() => compare.innerText(), { timeout: 10_000 }).toContain(b6);
+    expect(await compare.innerText()).toContain(a);
+    // Compare says which are the home's zoned schools, grade by grade.
+    expect(await compare.getByTestId('compare-zoned').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/lớp 1/), expect.stringMatching(/lớp 6/)]));
+    // Filters do not drop the home either.
+    await page.getByTestId('filters').locator('select').first().selectOption('PRIMARY');
+    expect(page.url()).toContain('at=');
+    // Back: the previous views, inside the app, the home kept.
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('compare')?.split(',').length ?? 0, { timeout: 5_000 }).toBe(1);
+    await expect.poll(() => profile.locator('h2').innerText(), { timeout: 10_000 }).toBe(b6);
+    expect(page.url()).toContain(b.url);
+    await page.goBack();
+    await expect.poll(() => page.getByTestId('zone-panel').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(page.url()).toContain('at=');
+    await page.goBack();
+    await expect.poll(() => profile.locator('h2').innerText(), { timeout: 10_000 }).toBe(a);
+    await page.goForward();
+    await expect.poll(() => page.getByTestId('zone-panel').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(home).toContain('at=');
+    await page.context().close();
+  });
+
+  it('survives a panel whose code fails to load: says so, and loads it on retry', async () => {
+    const page = await b.newPage();
+    await page.route(/\/assets\/Dashboard-[^/]+\.js$/, (route) => route.abort('connectionrefused'));
+    await page.goto(b.url);
+    await mapIdle(page);
+    await page.getByTestId('dash-open').click();
+    await expect.poll(() => page.getByTestId('dashboard-failed').innerText(), { timeout: 10_000 }).toMatch(/Không tải được phần này/);
+    // The rest of the page still works.
+    expect(await page.getByTestId('search-input').isVisible()).toBe(true);
+    await page.unroute(/\/assets\/Dashboard-[^/]+\.js$/);
+    await page.getByTestId('panel-retry').click();
+    await expect.poll(() => page.getByTestId('dashboard-failed').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => page.locator('[data-testid=dashboard]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
+  it('draws the wards of the province in view and says plainly where it holds no schools (Hà Nội)', async () => {
+    const page = await b.newPage();
+    const tiles: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/tiles/wards/')) tiles.push(r.url()); });
+    await page.goto(b.url);
+    await mapIdle(page);
+    expect(await page.getByTestId('no-data').count()).toBe(0);
+    await page.evaluate(() => window.__edugisMap!.jumpTo({ center: [105.85, 21.03], zoom: 12 }));
+    await expect.poll(() => page.getByTestId('no-data').innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/^EduGIS chưa có dữ liệu trường học của Thành phố Hà Nội/);
+    await mapIdle(page);
+    await expect.poll(() => tiles.some((u) => u.includes('province=01')), { timeout: 10_000 }).toBe(true);
+    await expect.poll(async () => Number(await page.getByTestId('map').getAttribute('data-rendered-wards')), { timeout: 10_000 }).toBeGreaterThan(3);
+    await page.context().close();
+  });
+
   it('uses the browser\'s location to answer which schools the home is zoned for', async () => {
     const [spot] = await sql<{ lng: number; lat: number }>(`SELECT ST_X(location) + 0.0004 lng, ST_Y(location) lat FROM school
       WHERE ward_id = '26740@2025-07-01' AND ownership = 'PUBLIC' AND levels = '{PRIMARY}' ORDER BY id LIMIT 1`);
@@ -190,16 +268,90 @@ describe('the parents\' map', () => {
     await page.context().close();
   });
 
-  it('lays the page out for a phone: map on top, panels below, nothing wider than the screen', async () => {
+  it('lays the page out for a phone: short header, staff in a menu, 44 px targets, compare and profile readable', async () => {
     const page = await b.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    await page.goto(b.url);
+    const ids = await sql<{ id: string; name: string }>(`SELECT id, name FROM school WHERE ward_id = '26740@2025-07-01' AND capacity IS NOT NULL ORDER BY id LIMIT 2`);
+    await page.goto(`${b.url}/?school=${ids[1]!.id}&compare=${ids.map((x) => x.id).join(',')}`);
     await mapIdle(page);
     const map = (await page.getByTestId('map').boundingBox())!;
     const list = (await page.getByTestId('filters').boundingBox())!;
     expect(map.width).toBeGreaterThan(380);
     expect(list.y).toBeGreaterThan(map.y + map.height - 1);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The header and the data notice take at most a fifth of the first screen.
+    const notice = (await page.getByTestId('data-notice').boundingBox())!;
+    expect(notice.y + notice.height).toBeLessThanOrEqual(844 / 5);
+    expect(await page.getByTestId('data-notice').innerText()).toMatch(/mô phỏng/);
+    // Staff entries are in a menu, not in the parents' header.
+    expect(await page.getByTestId('ws-open').isVisible()).toBe(false);
+    await page.getByTestId('menu-open').click();
+    expect(await page.getByTestId('ws-open').isVisible()).toBe(true);
+    await page.getByTestId('menu-open').click();
+    // Every control on the first screen is at least 44 px tall.
+    const small = await page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('header button, header input, .side button, .side select, .maplibregl-ctrl-group button'))
+      .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.top < innerHeight; })
+      .filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.outerHTML.slice(0, 80)));
+    expect(small).toEqual([]);
+    // Two schools in the link: compare opens at once, as a sheet; closed, the profile is readable (nothing covers it).
+    await expect.poll(() => page.getByTestId('compare').isVisible(), { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('compare').getByRole('button', { name: 'Đóng' }).click();
+    const h2 = page.getByTestId('school-details').locator('h2');
+    await expect.poll(() => h2.innerText(), { timeout: 10_000 }).toBe(ids[1]!.name);
+    await h2.scrollIntoViewIfNeeded();
+    const onTop = async (sel: string, within: string) => page.evaluate(([s, w]) => {
+      const e = document.querySelector(s!)!; const r = e.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + Math.min(20, r.width / 2), r.top + r.height / 2);
+      return !!hit && !!hit.closest(w!) && r.right <= innerWidth + 1 && r.bottom <= innerHeight + 1;
+    }, [sel, within]);
+    expect(await onTop('[data-testid=school-details] h2', '[data-testid=school-details]')).toBe(true);
+    // Compare opens over the map, its school names readable.
+    await page.getByTestId('compare-open').click();
+    const compare = page.getByTestId('compare');
+    await expect.poll(() => compare.innerText(), { timeout: 10_000 }).toContain(ids[0]!.name);
+    expect(await compare.innerText()).toContain(ids[1]!.name);
+    expect(await onTop('[data-testid=compare] thead th .link', '[data-testid=compare]')).toBe(true);
+    const box = (await compare.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(845);
     await page.screenshot({ path: `${SHOTS}/phone.png` });
+    await page.context().close();
+  });
+});
+
+describe('accessibility (axe-core)', () => {
+  it('finds no serious or critical violation on the main screens', async () => {
+    const { source } = await import('axe-core');
+    const page = await b.newPage();
+    const [s] = await sql<{ id: string; lng: number; lat: number }>(`SELECT id, ST_X(location) + 0.0004 lng, ST_Y(location) lat FROM school
+      WHERE ward_id = '26740@2025-07-01' AND ownership = 'PUBLIC' AND levels = '{PRIMARY}' ORDER BY id LIMIT 1`);
+    const audit = async (screen: string) => {
+      // Evaluated through the devtools protocol: the app's CSP (script-src 'self') rightly refuses inline scripts.
+      await page.evaluate(source);
+      const found = await page.evaluate(async () => {
+        const r = await (window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } })
+          .axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      expect(found, screen).toEqual([]);
+    };
+    await page.goto(b.url);
+    await mapIdle(page);
+    await audit('first screen');
+    await page.getByTestId('search-input').fill('ly tu trong');
+    await expect.poll(() => page.getByTestId('search-results').innerText(), { timeout: 10_000 }).toContain('Lý Tự Trọng');
+    await audit('search results');
+    await page.goto(`${b.url}/?at=${s!.lng.toFixed(6)},${s!.lat.toFixed(6)}`);
+    await expect.poll(() => page.getByTestId('grade-1').innerText(), { timeout: 15_000 }).toMatch(/Trường|Tiểu học/);
+    await audit('zone panel');
+    await page.goto(`${b.url}/?school=${s!.id}&compare=${s!.id}`);
+    await expect.poll(() => page.getByTestId('school-details').innerText(), { timeout: 10_000 }).toMatch(/\S/);
+    await page.getByTestId('compare-open').click();
+    await audit('profile and compare');
+    await page.getByTestId('dash-open').click();
+    await expect.poll(() => page.locator('[data-testid=dashboard]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await audit('dashboard');
+    await page.getByTestId('ws-open').click();
+    await expect.poll(() => page.locator('.workspace').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await audit('staff sign-in');
     await page.context().close();
   });
 });

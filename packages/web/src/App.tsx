@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import type { FeatureCollection } from 'geojson';
@@ -6,7 +6,7 @@ import { Compare } from './Compare.tsx';
 import { Filters } from './Filters.tsx';
 import { MapView, type Choropleth, type Focus, type ListState } from './MapView.tsx';
 import { DIGITAL_COLOR, LEVEL_COLORS, type LegendLevel } from './mapStyle.ts';
-import { DATASET, type DatasetResult, type SchoolDetails, type SearchHit } from './queries.ts';
+import { DATASET, MAP_AREA, type DatasetResult, type MapAreaResult, type SchoolDetails, type SearchHit } from './queries.ts';
 import { SchoolList } from './SchoolList.tsx';
 import { SchoolProfile, latestZones } from './SchoolProfile.tsx';
 import { SearchBox } from './SearchBox.tsx';
@@ -14,9 +14,13 @@ import { MAX_COMPARE, readState, writeState, type AppState, type SchoolPoint } f
 import { ZonePanel } from './ZonePanel.tsx';
 import { useSession } from './session.ts';
 
+import { LazyPanel } from './LazyPanel.tsx';
+
 // Staff only: loaded when opened, so parents never download the assessment forms and rules.
-const Workspace = lazy(() => import('./Workspace.tsx'));
-const Dashboard = lazy(() => import('./Dashboard.tsx'));
+const loadWorkspace = () => import('./Workspace.tsx');
+/** The phone layout's breakpoint (app.css uses the same). */
+const PHONE = '(max-width: 720px)';
+const loadDashboard = () => import('./Dashboard.tsx');
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -28,7 +32,18 @@ export function App() {
   const [compareOpen, setCompareOpen] = useState(state.compare.length > 1);
   const [geoError, setGeoError] = useState<string | null>(null);
   const [placeNote, setPlaceNote] = useState<{ at: [number, number]; text: string; source: string | null } | null>(null);
+  const [zoned, setZoned] = useState<Record<string, number[]>>({});
+  useEffect(() => { if (!state.place) setZoned({}); }, [state.place]);
+  const zonedIds = useMemo(() => Object.keys(zoned), [zoned]);
   const [workspaceOpen, setWorkspaceOpen] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [phone, setPhone] = useState(() => matchMedia(PHONE).matches);
+  useEffect(() => {
+    const q = matchMedia(PHONE);
+    const on = () => setPhone(q.matches);
+    q.addEventListener('change', on);
+    return () => q.removeEventListener('change', on);
+  }, []);
   const [dashboardOpen, setDashboardOpen] = useState(false);
   const [choropleth, setChoropleth] = useState<Choropleth | null>(null);
   const [mapProvince, setMapProvince] = useState<string | undefined>(undefined);
@@ -38,12 +53,34 @@ export function App() {
   const fitProvince = useCallback((bounds: [number, number, number, number]) => setFocus({ key: Date.now(), bounds }), []);
   const session = useSession();
   const [{ data: ds }, refetchDataset] = useQuery<DatasetResult>({ query: DATASET });
+  // The province in view (its wards are drawn), and a plain message where EduGIS holds no schools.
+  const [viewAt, setViewAt] = useState<[number, number] | null>(null);
+  const onView = useCallback((c: [number, number]) => setViewAt((old) => {
+    const next: [number, number] = [Math.round(c[0] * 20) / 20, Math.round(c[1] * 20) / 20];
+    return old && old[0] === next[0] && old[1] === next[1] ? old : next;
+  }), []);
+  const [{ data: area }] = useQuery<MapAreaResult>({ query: MAP_AREA, variables: { lng: viewAt?.[0] ?? 0, lat: viewAt?.[1] ?? 0 }, pause: !viewAt });
+  const viewProvince = area?.mapArea.provinceCode ?? undefined;
   const lang = i18n.language;
 
-  // The address bar always holds a link to what is on screen (the map view is MapLibre's "#map=…").
+  // The address bar always holds a link to what is on screen (the map view is MapLibre's "#map=…"). A new view
+  // (a school opened, a home chosen, the compare list changed) is a new history entry, so Back returns to the one
+  // before inside the app; filters and the language replace the current entry.
+  const shown = useRef<string | null>(null);
+  const popped = useRef(false);
   useEffect(() => {
-    history.replaceState(null, '', `${location.pathname}${writeState(state, lang)}${location.hash}`);
+    const view = JSON.stringify([state.school, state.place, state.compare]);
+    const url = `${location.pathname}${writeState(state, lang)}${location.hash}`;
+    if (shown.current !== null && view !== shown.current && !popped.current) history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
+    shown.current = view;
+    popped.current = false;
   }, [state, lang]);
+  useEffect(() => {
+    const onPop = () => { popped.current = true; setState(readState(location.search)); };
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
   // The notice is written by the server in the request's language: ask again when the language changes.
   useEffect(() => {
     if (ds) refetchDataset({ requestPolicy: 'network-only' });
@@ -54,8 +91,9 @@ export function App() {
   const attribution = useMemo(() => [...new Set(ds ? ds.dataset.sources.filter((s) => !s.isSynthetic).map((s) => s.attribution) : [])], [ds]);
 
   const update = (patch: Partial<AppState>) => setState((s) => ({ ...s, ...patch }));
+  // Opening a school keeps the chosen home: closing the profile brings its zoned schools back.
   const openSchool = (id: string, at?: [number, number]) => {
-    update({ school: id, place: null });
+    update({ school: id });
     if (at) setFocus({ key: Date.now(), center: at, zoom: 16 });
   };
   const pickHit = (hit: SearchHit) => {
@@ -105,7 +143,8 @@ export function App() {
   return (
     <div className="app">
       <header className="header">
-        <h1>{t('appTitle')}</h1>
+        {/* On a phone only "EduGIS" stands in the header (the rest of the title is in the tab and for screen readers). */}
+        <h1>{t('appTitle').split(' — ')[0]}<span className="app-sub">{t('appTitle').includes(' — ') ? ` — ${t('appTitle').split(' — ').slice(1).join(' — ')}` : ''}</span></h1>
         <SearchBox onPick={pickHit} />
         <button type="button" className="header-btn" onClick={locate} data-testid="locate">{t('myLocation')}</button>
         {state.compare.length > 0 && (
@@ -113,21 +152,32 @@ export function App() {
             {t('compareButton', { n: state.compare.length })}
           </button>
         )}
-        <button type="button" className="header-btn" onClick={() => setDashboardOpen((o) => !o)} aria-expanded={dashboardOpen} data-testid="dash-open">
-          {t('dashboard')}
+        {/* Staff entries: in the header on a wide screen, behind a menu on a phone (parents' header stays short). */}
+        <button type="button" className="header-btn menu-btn" aria-expanded={menuOpen} aria-controls="staff-entries" onClick={() => setMenuOpen((o) => !o)} data-testid="menu-open">
+          {t('menu')}
         </button>
-        <button type="button" className="header-btn" onClick={() => setWorkspaceOpen(true)} data-testid="ws-open">
-          {session ? t('staffWorkspace') : t('staffSignIn')}
-        </button>
+        <div id="staff-entries" className={`staff-entries ${menuOpen ? 'open' : ''}`}>
+          <button type="button" className="header-btn" onClick={() => { setMenuOpen(false); setDashboardOpen((o) => !o); }} aria-expanded={dashboardOpen} data-testid="dash-open">
+            {t('dashboard')}
+          </button>
+          <button type="button" className="header-btn" onClick={() => { setMenuOpen(false); setWorkspaceOpen(true); }} data-testid="ws-open">
+            {session ? t('staffWorkspace') : t('staffSignIn')}
+          </button>
+        </div>
         <button type="button" className="lang" onClick={switchLanguage} lang={lang === 'vi' ? 'en' : 'vi'} aria-label={`${t('language')}: ${t('switchTo')}`} data-testid="lang-switch">
           {t('switchTo')}
         </button>
       </header>
-      {ds && (
-        <p className={`notice ${ds.dataset.syntheticOnly ? 'notice-synthetic' : ''}`} role="status" data-testid="data-notice">
-          <strong>{ds.dataset.syntheticOnly ? t('synthetic') : `${t('real')} + ${t('synthetic')}`}:</strong> {ds.dataset.notice}
-        </p>
-      )}
+      {ds && (() => {
+        const label = <strong>{ds.dataset.syntheticOnly ? t('synthetic') : `${t('real')} + ${t('synthetic')}`}:</strong>;
+        const cls = `notice ${ds.dataset.syntheticOnly ? 'notice-synthetic' : ''}`;
+        // On a phone the notice folds to its first line (what is real, what is synthetic); a tap shows the rest.
+        return phone ? (
+          <details className={cls} role="status" data-testid="data-notice">
+            <summary>{label}</summary> {ds.dataset.notice}
+          </details>
+        ) : <p className={cls} role="status" data-testid="data-notice">{label} {ds.dataset.notice}</p>;
+      })()}
       <main className="main">
         <MapView
           attribution={attribution}
@@ -141,20 +191,28 @@ export function App() {
           onPlace={(lng, lat) => update({ place: [lng, lat], school: null })}
           onVisible={onVisible}
           choropleth={choropleth}
-          province={mapProvince}
+          province={mapProvince ?? viewProvince}
           overlay={overlay}
           pickPoint={pickPoint}
+          zoned={zonedIds}
+          onView={onView}
         />
+        {area?.mapArea.message && !dashboardOpen && <p className="map-banner" role="status" data-testid="no-data">{area.mapArea.message}</p>}
         <aside className="side">
           {dashboardOpen && (
-            <Suspense fallback={<p>{t('loading')}</p>}>
-              <Dashboard onChoropleth={setChoropleth} onBounds={fitProvince} onProvince={setMapProvince} onOverlay={setOverlay} onPickPoint={onPickPoint}
-                onClose={() => setDashboardOpen(false)} />
-            </Suspense>
+<LazyPanel load={loadDashboard} testId="dashboard" props={{
+              onChoropleth: setChoropleth, onBounds: fitProvince, onProvince: setMapProvince, onOverlay: setOverlay, onPickPoint,
+              onClose: () => setDashboardOpen(false) }} />
           )}
           <Filters value={state.filters} onChange={(filters) => update({ filters })} />
           {geoError && <p role="alert" className="error">{geoError}</p>}
           <section aria-live="polite" data-testid="school-panel">
+            {state.school && state.place && (
+              <p className="home-bar" data-testid="home-bar">
+                <span>{t('yourHome')}{placeNote && placeNote.at[0] === state.place[0] && placeNote.at[1] === state.place[1] ? `: ${placeNote.text}` : ''}</span>
+                <button type="button" className="link" onClick={() => update({ school: null })} data-testid="back-to-home">{t('backToHome')}</button>
+              </p>
+            )}
             {state.school ? (
               <SchoolProfile
                 key={state.school}
@@ -173,7 +231,8 @@ export function App() {
                   {placeNote.source && <small className="muted"> · {t('placeFrom')}: {placeNote.source}</small>}
                 </p>
               )}
-              <ZonePanel lng={state.place[0]} lat={state.place[1]} onOpen={(id) => openSchool(id)} onClose={() => update({ place: null })} onZones={setZone} />
+              <ZonePanel lng={state.place[0]} lat={state.place[1]} compare={state.compare} onOpen={(id) => openSchool(id)} onClose={() => update({ place: null })}
+                onZones={setZone} onZoned={setZoned} />
               </>
             ) : (
               <p className="hint">{t('selectHint')}</p>
@@ -184,6 +243,7 @@ export function App() {
             state={visible.state}
             place={state.place}
             selected={state.school}
+            zoned={zoned}
             onOpen={(s) => openSchool(s.id, [s.lng, s.lat])}
             onHighlight={setHighlight}
           />
@@ -194,10 +254,13 @@ export function App() {
                 <li key={l}><span className="dot" style={{ background: LEVEL_COLORS[l] }} aria-hidden="true" />{t(`level.${l}`)}</li>
               ))}
               <li><span className="dot dot-real" aria-hidden="true" />{t('realSchool')}</li>
+              <li><span className="dot dot-selected" aria-hidden="true" />{t('selectedMark')}</li>
+              <li><span className="dot dot-zoned" aria-hidden="true" />{t('zonedMark')}</li>
               <li><span className="dot dot-digital" style={{ background: `radial-gradient(${DIGITAL_COLOR} 35%, #888 40%)` }} aria-hidden="true" />{t('digitalMark')}</li>
               <li><span className="dot dot-cluster" aria-hidden="true" />{t('clusterMark')}</li>
               <li><span className="swatch-rule" aria-hidden="true" />{t('ruleZoneMark')}</li>
               <li><span className="swatch-zone" aria-hidden="true" />{t('zoneMark')}</li>
+              <li><span className="swatch-zone6" aria-hidden="true" />{t('zoneMark6')}</li>
               <li><span className="swatch-route" aria-hidden="true" />{t('routeMark')}</li>
               <li><span className="swatch-ward" aria-hidden="true" />{t('wards')}</li>
             </ul>
@@ -220,14 +283,13 @@ export function App() {
         </aside>
       </main>
       {workspaceOpen && (
-        <Suspense fallback={<p className="workspace">{t('loading')}</p>}>
-          <Workspace onClose={() => setWorkspaceOpen(false)} />
-        </Suspense>
+<LazyPanel load={loadWorkspace} className="workspace" testId="workspace" props={{ onClose: () => setWorkspaceOpen(false) }} />
       )}
       {compareOpen && state.compare.length > 0 && (
         <Compare
           ids={state.compare}
           place={state.place}
+          zoned={zoned}
           onRemove={(id) => toggleCompare(id)}
           onOpen={(id) => openSchool(id)}
           onClose={() => setCompareOpen(false)}

@@ -8,7 +8,9 @@ import { formatDistance, metres } from './url.ts';
 const ROWS = ['levels', 'ownershipLabel', 'ward', 'capacity', 'enrolment', 'fill', 'maturity', 'distance', 'source'] as const;
 type Row = (typeof ROWS)[number];
 
-export function Compare({ ids, place, onRemove, onOpen, onClose }: { ids: string[]; place: [number, number] | null; onRemove: (id: string) => void; onOpen: (id: string) => void; onClose: () => void }) {
+export function Compare({ ids, place, zoned, onRemove, onOpen, onClose }: {
+  ids: string[]; place: [number, number] | null; zoned: Record<string, number[]>; onRemove: (id: string) => void; onOpen: (id: string) => void; onClose: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const query = useMemo(() => compareQuery(ids.length), [ids.length]);
   const variables = useMemo(() => Object.fromEntries(ids.map((id, i) => [`s${i}`, id])), [ids]);
@@ -25,7 +27,9 @@ export function Compare({ ids, place, onRemove, onOpen, onClose }: { ids: string
       case 'enrolment': return s.enrolment ?? '—';
       case 'fill': return s.capacity && s.enrolment != null ? `${Math.round((100 * s.enrolment) / s.capacity)} %` : '—';
       case 'maturity':
-        return latest ? <>{t('levelN', { n: latest.overallLevel.slice(-1) })} ({latest.schoolYear}){latest.isDigitalSchool && <span className="badge badge-digital">{t('digitalSchool')}</span>}</> : t('noPublishedShort');
+        // Synthetic results say so next to the result, as the list does, also for a real school.
+        return latest ? <>{t('levelN', { n: latest.overallLevel.slice(-1) })} ({latest.schoolYear}){latest.isSynthetic ? ` (${t('syntheticShort')})` : ''}
+          {latest.isDigitalSchool && <span className="badge badge-digital">{t('digitalSchool')}{latest.isSynthetic ? ` (${t('syntheticShort')})` : ''}</span>}</> : t('noPublishedShort');
       case 'distance': return place && s.location ? formatDistance(metres(place, [s.location.longitude, s.location.latitude]), t) : '—';
       case 'source': return s.isSynthetic ? t('synthetic') : `${t('real')} (${s.source.title})`;
     }
@@ -46,6 +50,7 @@ export function Compare({ ids, place, onRemove, onOpen, onClose }: { ids: string
                 <th scope="col" key={id}>
                   {s ? <button type="button" className="link" onClick={() => onOpen(id)}>{s.name}</button> : t('loading')}{' '}
                   <button type="button" className="remove" onClick={() => onRemove(id)} aria-label={t('removeNamed', { name: s?.name ?? id })}>×</button>
+                  {zoned[id] && <div className="badge badge-zoned" data-testid="compare-zoned">{t('zonedForHome', { grades: zoned[id]!.join(', ') })}</div>}
                 </th>
               ))}
             </tr>

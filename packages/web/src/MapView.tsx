@@ -38,6 +38,10 @@ interface Props {
   overlay?: FeatureCollection | null;
   /** While set, a click on the map gives its point here (e.g. where a planned school goes) instead of a home. */
   pickPoint?: ((at: [number, number]) => void) | null;
+  /** The ids of the schools the chosen home is zoned for: ringed on the map, also inside clusters. */
+  zoned?: string[];
+  /** The map's centre after every move (the app asks which province that is). */
+  onView?: (center: [number, number]) => void;
 }
 export interface Choropleth { breaks: number[]; wards: { code: string; value: number | null; thin: boolean }[] }
 
@@ -63,6 +67,7 @@ export function MapView(props: Props) {
   const all = useRef<SchoolPoint[]>([]);
   const fetched = useRef<Bbox | null>(null);
   const apply = useRef<() => void>(() => {});
+  const applyChoropleth = useRef<() => void>(() => {});
 
   useEffect(() => {
     const map = new maplibregl.Map({
@@ -104,10 +109,11 @@ export function MapView(props: Props) {
     apply.current = () => {
       const points = all.current.filter((s) => matches(s, latest.current.filters));
       const source = map.getSource('schools') as MapLibre.GeoJSONSource | undefined;
-      source?.setData({
-        type: 'FeatureCollection',
-        features: points.map(({ lng, lat, ...p }) => ({ type: 'Feature', properties: p, geometry: { type: 'Point', coordinates: [lng, lat] } })),
-      });
+      const feature = ({ lng, lat, ...p }: SchoolPoint) => ({ type: 'Feature' as const, properties: p, geometry: { type: 'Point' as const, coordinates: [lng, lat] } });
+      source?.setData({ type: 'FeatureCollection', features: points.map(feature) });
+      const zoned = new Set(latest.current.zoned ?? []);
+      (map.getSource('zoned') as MapLibre.GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features: all.current.filter((x) => zoned.has(x.id)).map(feature) });
+      el.current!.dataset.zonedSchools = String(all.current.filter((x) => zoned.has(x.id)).length);
       report();
     };
     const refresh = async () => {
@@ -149,7 +155,7 @@ export function MapView(props: Props) {
         if (inflight === key) { inflight = ''; request = null; }
       }
     };
-    const track = () => { const c = map.getCenter(); mapView.center = [c.lng, c.lat]; };
+    const track = () => { const c = map.getCenter(); mapView.center = [c.lng, c.lat]; latest.current.onView?.(mapView.center); };
     map.on('load', () => { track(); void refresh(); });
     map.on('moveend', () => { track(); void refresh(); });
 
@@ -227,6 +233,10 @@ export function MapView(props: Props) {
     const set = () => (map.getSource('zone') as MapLibre.GeoJSONSource).setData(props.zone ?? { type: 'FeatureCollection', features: [] });
     whenLoaded(map, set);
   }, [props.zone]);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (map) whenLoaded(map, () => apply.current());
+  }, [(props.zoned ?? []).join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     const map = mapRef.current;
@@ -276,7 +286,20 @@ export function MapView(props: Props) {
     const province = props.province ?? DEFAULT_MAP_PROVINCE;
     whenLoaded(map, () => {
       const source = map.getSource('wards') as MapLibre.VectorTileSource | undefined;
-      if (source && source.tiles?.[0] !== wardTiles(location.origin, province)[0]) source.setTiles(wardTiles(location.origin, province));
+      const tiles = wardTiles(location.origin, province);
+      if (!source || source.tiles?.[0] === tiles[0]) return;
+      // A new source rather than setTiles: after setTiles MapLibre keeps showing the tiles it already had at the
+      // same coordinates (the other province's empty 204s stay blank though the new tiles are fetched).
+      const style = map.getStyle();
+      const isWards = (l: MapLibre.LayerSpecification) => 'source' in l && l.source === 'wards';
+      const ours = style.layers.filter(isWards);
+      const before = ours.map((l) => style.layers.slice(style.layers.indexOf(l) + 1).find((x) => !isWards(x))?.id);
+      for (const l of ours) map.removeLayer(l.id);
+      const spec = style.sources.wards as MapLibre.VectorSourceSpecification;
+      map.removeSource('wards');
+      map.addSource('wards', { ...spec, tiles });
+      ours.forEach((l, i) => map.addLayer(l, before[i]));
+      applyChoropleth.current();
     });
   }, [props.province]);
 
@@ -284,7 +307,7 @@ export function MapView(props: Props) {
     const map = mapRef.current;
     if (!map) return;
     const c = props.choropleth;
-    whenLoaded(map, () => {
+    applyChoropleth.current = () => {
       map.removeFeatureState({ source: 'wards', sourceLayer: 'wards' });
       if (!c) {
         map.setPaintProperty('wards-choropleth', 'fill-opacity', 0);
@@ -296,7 +319,8 @@ export function MapView(props: Props) {
       map.setPaintProperty('wards-choropleth', 'fill-opacity', paint['fill-opacity'] as never);
       for (const w of c.wards) map.setFeatureState({ source: 'wards', sourceLayer: 'wards', id: w.code }, { value: w.value, thin: w.thin, shown: true });
       el.current!.dataset.choropleth = String(c.wards.length);
-    });
+    };
+    whenLoaded(map, applyChoropleth.current);
   }, [props.choropleth]);
 
   return <div ref={el} className="map" role="region" aria-label={t('mapLabel')} data-testid="map" />;

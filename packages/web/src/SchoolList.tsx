@@ -7,8 +7,8 @@ import { formatDistance, metres, type SchoolPoint } from './url.ts';
 
 const SHOWN = 100;
 
-export function SchoolList({ schools, state, place, selected, onOpen, onHighlight }: {
-  schools: SchoolPoint[]; state: ListState; place: [number, number] | null; selected: string | null;
+export function SchoolList({ schools, state, place, selected, zoned = {}, onOpen, onHighlight }: {
+  schools: SchoolPoint[]; state: ListState; place: [number, number] | null; selected: string | null; zoned?: Record<string, number[]>;
   onOpen: (s: SchoolPoint) => void; onHighlight: (id: string | null) => void;
 }) {
   const { t, i18n } = useTranslation();
@@ -61,6 +61,7 @@ export function SchoolList({ schools, state, place, selected, onOpen, onHighligh
                 {d != null && <> · {formatDistance(d, t)}</>}
                 {s.synthetic && <> · {t('syntheticShort')}</>}
               </span>
+              {zoned[s.id] && <span className="badge badge-zoned" data-testid="list-zoned">{t('zonedForHome', { grades: zoned[s.id]!.join(', ') })}</span>}
             </button>
           </li>
         ))}

@@ -18,11 +18,18 @@ export function SchoolProfile({ id, inCompare, compareFull, onToggleCompare, onC
   id: string; inCompare: boolean; compareFull: boolean; onToggleCompare: () => void; onClose: () => void; onLoaded: (s: SchoolDetails) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const [{ data, fetching, error }] = useQuery<SchoolResult>({ query: SCHOOL, variables: { id } });
+  const [{ data, fetching, error }, refetch] = useQuery<SchoolResult>({ query: SCHOOL, variables: { id } });
   const s = data?.school;
   useEffect(() => { if (s) onLoaded(s); }, [s]); // eslint-disable-line react-hooks/exhaustive-deps
   if (fetching && !data) return <p>{t('loading')}</p>;
-  if (error) return <p role="alert">{t('loadError')}</p>;
+  if (error) {
+    return (
+      <p role="alert">
+        {error.graphQLErrors[0]?.message ?? (error.networkError ? t('serverUnreachable') : t('loadError'))}{' '}
+        <button type="button" className="link" onClick={() => refetch({ requestPolicy: 'network-only' })}>{t('retry')}</button>
+      </p>
+    );
+  }
   if (!s) return <p role="alert">{t('schoolNotFound')}</p>;
   const en = i18n.language === 'en';
   const ward = en ? (s.ward?.fullNameEn ?? s.ward?.fullName) : s.ward?.fullName;

@@ -6,8 +6,13 @@ import type { FeatureCollection } from 'geojson';
 import { RULE_ZONES, ZONES_AT, type RuleZonesResult, type ZonesAtResult } from './queries.ts';
 import { formatDistance, zonesCollection } from './url.ts';
 import { AdmissionCalendar } from './AdmissionCalendar.tsx';
+import { GRADE_COLORS } from './mapStyle.ts';
 
-export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number; lat: number; onOpen: (id: string) => void; onClose: () => void; onZones: (fc: FeatureCollection | null) => void }) {
+export function ZonePanel({ lng, lat, compare = [], onOpen, onClose, onZones, onZoned }: {
+  lng: number; lat: number; compare?: string[]; onOpen: (id: string) => void; onClose: () => void; onZones: (fc: FeatureCollection | null) => void;
+  /** The home's zoned (or placed) school per entry grade, for the list and compare to mark. */
+  onZoned?: (zoned: Record<string, number[]>) => void;
+}) {
   const { t, i18n } = useTranslation();
   const [{ data, fetching, error }, refetch] = useQuery<ZonesAtResult>({ query: ZONES_AT, variables: { lng, lat } });
   // The explanation is written by the server in the request's language: ask again when the language changes.
@@ -28,6 +33,11 @@ export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number;
     .map((f) => ({ entryGrade: grade as number, geometry: f.geometry, note: String(f.properties?.note ?? '') })));
   useEffect(() => {
     const z = data?.enrollmentZonesAt;
+    const zoned: Record<string, number[]> = {};
+    for (const g of z?.covered ? z.grades : []) {
+      for (const id of [g.admission.placed?.school.id, ...g.zones.map((m) => m.zone.school.id)]) if (id) zoned[id] = [...new Set([...(zoned[id] ?? []), g.entryGrade])];
+    }
+    onZoned?.(zoned);
     if (!z?.covered) return onZones(null);
     onZones(zonesCollection(
       z.grades.flatMap((g) => g.zones.map((m) => ({ entryGrade: g.entryGrade, geometry: m.zone.geometry }))),
@@ -36,8 +46,19 @@ export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number;
     ));
   }, [data, rz]); // eslint-disable-line react-hooks/exhaustive-deps
   if (fetching && !data) return <p>{t('loading')}</p>;
-  if (error || !data) return <p role="alert">{error?.graphQLErrors[0]?.message ?? t('loadError')}</p>;
+  if (error || !data) {
+    return (
+      <p role="alert">
+        {error?.graphQLErrors[0]?.message ?? (error?.networkError ? t('serverUnreachable') : t('loadError'))}{' '}
+        <button type="button" className="link" onClick={() => refetch({ requestPolicy: 'network-only' })}>{t('retry')}</button>
+      </p>
+    );
+  }
   const z = data.enrollmentZonesAt;
+  // What the grades' explanations share (how zones are drawn, the synthetic note) is said once, after them.
+  const sentences = z.grades.map((g) => g.explanation.split(/(?<=[.!?])\s+/).filter(Boolean));
+  const common = sentences.length > 1 ? sentences[0]!.filter((x) => sentences.every((l) => l.includes(x))) : [];
+  const own = (i: number) => sentences[i]!.filter((x) => !common.includes(x)).join(' ');
   const ward = i18n.language === 'en' ? (z.ward?.fullNameEn ?? z.ward?.fullName) : z.ward?.fullName;
   return (
     <article className="zones" data-testid="zone-panel" aria-labelledby="zones-h">
@@ -47,9 +68,9 @@ export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number;
       ) : (
         <>
           <p>{ward} · {t('schoolYear')} {z.schoolYear}</p>
-          {z.grades.map((g) => (
+          {z.grades.map((g, gi) => (
             <section key={g.entryGrade} data-testid={`grade-${g.entryGrade}`}>
-              <h3>{t('entryGrade', { grade: g.entryGrade })}</h3>
+              <h3><span className="grade-swatch" aria-hidden="true" style={{ background: GRADE_COLORS[g.entryGrade === 6 ? 6 : 1] }} />{t('entryGrade', { grade: g.entryGrade })}</h3>
               {g.admission.placed && (
                 <div className="by-rules" data-testid={`rules-${g.entryGrade}`}>
                   <p className="muted">{t('byRules')}</p>
@@ -73,10 +94,11 @@ export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number;
                   <li key={m.zone.school.id}>
                     <button type="button" className="link" onClick={() => onOpen(m.zone.school.id)}>{m.zone.school.name}</button>
                     <span className="muted"> · {formatDistance(m.distanceMeters, t)} · {t('walk', { n: m.walkingMinutes })}</span>
+                    {compare.includes(m.zone.school.id) && <span className="badge badge-zoned" data-testid="zone-in-compare">{t('inCompare')}</span>}
                   </li>
                 ))}
               </ul>
-              <p className="explanation">{g.explanation}</p>
+              <p className="explanation">{own(gi)}</p>
               {g.status !== 'ZONED' && g.nearestCandidates.length > 0 && (
                 <>
                   <p className="muted">{t('nearestCandidates')}</p>
@@ -92,6 +114,7 @@ export function ZonePanel({ lng, lat, onOpen, onClose, onZones }: { lng: number;
               )}
             </section>
           ))}
+          {common.length > 0 && <p className="explanation" data-testid="zone-explanation-common">{common.join(' ')}</p>}
           {z.ward && <AdmissionCalendar province={z.ward.provinceCode} />}
         </>
       )}

@@ -1,4 +1,5 @@
 import { createRoot } from 'react-dom/client';
+import { useTranslation } from 'react-i18next';
 import { Client, Provider, cacheExchange, fetchExchange } from 'urql';
 import i18n from './i18n.ts';
 import { App } from './App.tsx';
@@ -6,22 +7,32 @@ import { getSession } from './session.ts';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './app.css';
 
-// One client, explicit exchanges; the request's language follows the UI's so server messages match it.
+// One client per interface language, explicit exchanges: the request's language is the UI's, so server-written
+// text (messages, explanations, source titles) matches it, and switching language never shows answers cached in
+// the other one.
 // cache-and-network: a panel opened again shows what it had at once and asks again, so data that changed since
 // (an import, a correction, another office's publication: none of them returns the types the panel shows, which
 // is all the document cache watches) appears without a reload.
-const client = new Client({
+const clientFor = (lang: string) => new Client({
   url: '/graphql',
   exchanges: [cacheExchange, fetchExchange],
   requestPolicy: 'cache-and-network',
   fetchOptions: () => {
     const token = getSession()?.token;
-    return { headers: { 'accept-language': i18n.language, ...(token ? { authorization: `Bearer ${token}` } : {}) } };
+    return { headers: { 'accept-language': lang, ...(token ? { authorization: `Bearer ${token}` } : {}) } };
   },
 });
+const clients = new Map<string, Client>();
 
-createRoot(document.getElementById('root')!).render(
-  <Provider value={client}>
-    <App />
-  </Provider>,
-);
+function Root() {
+  const { i18n: current } = useTranslation();
+  const lang = current.language || i18n.language;
+  if (!clients.has(lang)) clients.set(lang, clientFor(lang));
+  return (
+    <Provider value={clients.get(lang)!}>
+      <App />
+    </Provider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(<Root />);

@@ -23,6 +23,13 @@ export const INITIAL_VIEW = { center: [106.69, 10.78] as [number, number], zoom:
 export const CLUSTER_MAX_ZOOM = 13;
 /** Below this zoom the map shows wards only (a province's schools at once would be a heavy download). */
 export const SCHOOLS_MIN_ZOOM = 9;
+/** Zones by entry grade: grade 1 (primary) and grade 6 (lower secondary) in different colours, as the legend says. */
+export const GRADE_COLORS: Record<1 | 6, string> = { 1: '#1d4ed8', 6: '#9333ea' };
+/** The selected school's ring: amber, unlike the black outline of real schools. */
+export const SELECTED_COLOR = '#f59e0b';
+/** A school the chosen home is zoned for: a green ring, drawn even where its marker is inside a cluster. */
+export const ZONED_COLOR = '#16a34a';
+const gradeColor = ['match', ['get', 'entryGrade'], 6, GRADE_COLORS[6], GRADE_COLORS[1]] as unknown as string;
 
 const levelColor = ['match', ['get', 'level'], ...Object.entries(LEVEL_COLORS).flat(), '#555555'] as unknown as string;
 const notCluster = ['!', ['has', 'point_count']] as unknown as boolean;
@@ -34,8 +41,8 @@ export const layers: LayerSpecification[] = [
   // The dashboard's choropleth: each ward's value is set as feature-state; wards without one stay transparent.
   { id: 'wards-choropleth', type: 'fill', source: 'wards', 'source-layer': 'wards', paint: { 'fill-color': 'rgba(0,0,0,0)', 'fill-opacity': 0 } },
   { id: 'wards-line', type: 'line', source: 'wards', 'source-layer': 'wards', paint: { 'line-color': '#6b7280', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.5, 14, 1.5] } },
-  { id: 'zone-fill', type: 'fill', source: 'zone', filter: ['==', ['get', 'kind'], 'zone'], paint: { 'fill-color': '#0f4c81', 'fill-opacity': 0.15 } },
-  { id: 'zone-line', type: 'line', source: 'zone', filter: ['==', ['get', 'kind'], 'zone'], paint: { 'line-color': '#0f4c81', 'line-width': 2.5, 'line-dasharray': [2, 1] } },
+  { id: 'zone-fill', type: 'fill', source: 'zone', filter: ['==', ['get', 'kind'], 'zone'], paint: { 'fill-color': gradeColor, 'fill-opacity': 0.13 } },
+  { id: 'zone-line', type: 'line', source: 'zone', filter: ['==', ['get', 'kind'], 'zone'], paint: { 'line-color': gradeColor, 'line-width': 2.5, 'line-dasharray': [2, 1] } },
   // The area the published rules give the home's school (admissionZones), drawn instead of the old zone: an illustration.
   { id: 'rule-fill', type: 'fill', source: 'zone', filter: ['==', ['get', 'kind'], 'rule'], paint: { 'fill-color': RULE_ZONE_COLOR, 'fill-opacity': 0.12 } },
   { id: 'rule-line', type: 'line', source: 'zone', filter: ['==', ['get', 'kind'], 'rule'], paint: { 'line-color': RULE_ZONE_COLOR, 'line-width': 2.5 } },
@@ -76,7 +83,11 @@ export const layers: LayerSpecification[] = [
     'circle-color': ['match', ['get', 'change'], ...Object.entries(SIM_COLORS).flat(), '#6b7280'] as unknown as string,
     'circle-radius': ['min', 18, ['+', 5, ['/', ['sqrt', ['get', 'placed']], 2]]], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } },
   { id: 'highlight', type: 'circle', source: 'schools', filter: ['==', ['get', 'id'], ''], paint: { 'circle-color': 'rgba(0,0,0,0)', 'circle-radius': radius(5), 'circle-stroke-color': '#f97316', 'circle-stroke-width': 3 } },
-  { id: 'selected', type: 'circle', source: 'schools', filter: ['==', ['get', 'id'], ''], paint: { 'circle-color': 'rgba(0,0,0,0)', 'circle-radius': radius(6), 'circle-stroke-color': '#111827', 'circle-stroke-width': 3.5 } },
+  // The home's zoned schools from their own unclustered source: marked even where the schools layer clusters them.
+  { id: 'zoned-schools', type: 'circle', source: 'zoned', paint: {
+    'circle-color': levelColor, 'circle-radius': radius(1), 'circle-stroke-color': ZONED_COLOR, 'circle-stroke-width': 3.5 } },
+  { id: 'selected', type: 'circle', source: 'schools', filter: ['==', ['get', 'id'], ''], paint: {
+    'circle-color': 'rgba(0,0,0,0)', 'circle-radius': radius(7), 'circle-stroke-color': SELECTED_COLOR, 'circle-stroke-width': 4 } },
 ];
 
 const EMPTY = { type: 'FeatureCollection', features: [] } as const;
@@ -92,6 +103,7 @@ export function buildStyle(origin: string, province = DEFAULT_MAP_PROVINCE): Sty
       wards: { type: 'vector', tiles: wardTiles(origin, province), maxzoom: 14, promoteId: 'code' },
       schools: { type: 'geojson', data: EMPTY as never, cluster: true, clusterMaxZoom: CLUSTER_MAX_ZOOM, clusterRadius: 32 },
       zone: { type: 'geojson', data: EMPTY as never },
+      zoned: { type: 'geojson', data: EMPTY as never },
       sim: { type: 'geojson', data: EMPTY as never },
     },
     layers,

@@ -99,6 +99,10 @@ export const SEARCH = gql`
     }
   }
 `;
+export const MAP_AREA = gql`
+  query MapArea($lng: Float!, $lat: Float!) { mapArea(longitude: $lng, latitude: $lat) { provinceCode provinceName schools message } }
+`;
+export interface MapAreaResult { mapArea: { provinceCode: string | null; provinceName: string | null; schools: number; message: string | null } }
 export const SEARCH_COVERAGE = gql`
   query SearchCoverage { searchCoverage }
 `;
