@@ -29,6 +29,6 @@ describe('optional basemap', () => {
     expect(merged.layers[0]!.id).toBe('osm');
     expect(merged.layers.map((l) => l.id)).not.toContain('background');
     expect(merged.layers.map((l) => l.id)).toContain('schools');
-    expect(Object.keys(merged.sources)).toEqual(['osm', 'wards', 'schools', 'zone', 'sim']);
+    expect(Object.keys(merged.sources)).toEqual(['osm', 'wards', 'schools', 'zone', 'zoned', 'sim']);
   });
 });
